@@ -1,0 +1,91 @@
+package dev.emailengine.dispatch.control;
+
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.internet.AddressException;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a failed send means for the email. SMTP 5xx replies and addresses the server rejects are
+ * permanent: retrying cannot help. 4xx replies, lost connections, timeouts and refused logins are
+ * transient. A connection lost after DATA was sent is ambiguous and counts as transient: the
+ * resend carries the same Message-ID, so receivers can drop the duplicate.
+ */
+public record DeliveryFailure(boolean permanent, Integer smtpCode, String message, boolean serverUnreachable) {
+
+    private static final Pattern LEADING_CODE = Pattern.compile("^\\s*([245]\\d\\d)[\\s-]");
+
+    public static DeliveryFailure of(Exception e) {
+        Integer code = smtpCode(e);
+        String text = describe(e);
+        if (code != null) {
+            return new DeliveryFailure(code >= 500, code, text, false);
+        }
+        if (e instanceof AddressException) {
+            return new DeliveryFailure(true, null, text, false);
+        }
+        if (e instanceof AuthenticationFailedException || hasIoCause(e)) {
+            return new DeliveryFailure(false, null, text, true);
+        }
+        if (e instanceof SendFailedException sfe && sfe.getInvalidAddresses() != null
+                && sfe.getInvalidAddresses().length > 0) {
+            return new DeliveryFailure(true, null, text, false);
+        }
+        return new DeliveryFailure(false, null, text, false);
+    }
+
+    /**
+     * The reply code, through the standard API only: Jakarta Mail implementations expose it as
+     * {@code getReturnCode()} on their SMTP exceptions (not part of the API), and put the reply
+     * text in the message, which starts with the code.
+     */
+    static Integer smtpCode(Throwable e) {
+        for (Throwable t = e; t != null; t = next(t)) {
+            try {
+                Method getter = t.getClass().getMethod("getReturnCode");
+                Object value = getter.invoke(t);
+                if (value instanceof Integer code && code >= 200) {
+                    return code;
+                }
+            } catch (ReflectiveOperationException | RuntimeException ignored) {
+                // not an SMTP exception; fall back to the text
+            }
+            if (t.getMessage() != null) {
+                Matcher m = LEADING_CODE.matcher(t.getMessage());
+                if (m.find()) {
+                    return Integer.valueOf(m.group(1));
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean hasIoCause(Throwable e) {
+        for (Throwable t = e; t != null; t = next(t)) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Throwable next(Throwable t) {
+        if (t instanceof MessagingException me && me.getNextException() != null && me.getNextException() != t) {
+            return me.getNextException();
+        }
+        return t.getCause() == t ? null : t.getCause();
+    }
+
+    private static String describe(Throwable e) {
+        String text = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+        Throwable cause = next(e);
+        if (cause != null && cause.getMessage() != null && !text.contains(cause.getMessage())) {
+            text = text + " (" + cause.getMessage().strip() + ")";
+        }
+        return text.length() > 500 ? text.substring(0, 500) : text;
+    }
+}

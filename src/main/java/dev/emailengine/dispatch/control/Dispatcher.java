@@ -1,0 +1,142 @@
+package dev.emailengine.dispatch.control;
+
+import dev.emailengine.queue.control.MailQueue;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionManagement;
+import jakarta.ejb.TransactionManagementType;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.inject.Inject;
+import jakarta.mail.Session;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Starts {@code NUM_WORKERS} workers on the server's managed scheduled executor when the
+ * application starts, and stops them when it stops, letting an email being sent finish first.
+ */
+@Singleton
+@Startup
+@DependsOn("MailQueue")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionManagement(TransactionManagementType.BEAN)
+public class Dispatcher {
+
+    private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+    @Resource(lookup = "concurrent/emailengine/workers")
+    ManagedScheduledExecutorService executor;
+
+    @Resource(lookup = "mail/emailengine")
+    Session session;
+
+    @Inject
+    MailQueue queue;
+
+    @Inject
+    @ConfigProperty(name = "num.workers", defaultValue = "3")
+    int numWorkers;
+
+    @Inject
+    @ConfigProperty(name = "auto.processing.enabled", defaultValue = "true")
+    boolean autoProcessing;
+
+    @Inject
+    @ConfigProperty(name = "worker.polling.interval", defaultValue = "5")
+    int pollingIntervalSeconds;
+
+    @Inject
+    @ConfigProperty(name = "retry.base.delay", defaultValue = "1")
+    double retryBaseDelaySeconds;
+
+    @Inject
+    @ConfigProperty(name = "retry.max.delay", defaultValue = "300")
+    double retryMaxDelaySeconds;
+
+    @Inject
+    @ConfigProperty(name = "sender.email")
+    Optional<String> senderEmail;
+
+    @Inject
+    @ConfigProperty(name = "sender.name")
+    Optional<String> senderName;
+
+    private final List<Worker> workers = new ArrayList<>();
+    private final List<Future<?>> running = new ArrayList<>();
+    private Deliverer deliverer;
+
+    @PostConstruct
+    void start() {
+        String from = senderEmail.filter(s -> !s.isBlank()).orElseGet(() -> session.getProperty("mail.from"));
+        if (from == null || from.isBlank()) {
+            throw new IllegalStateException("No sender address: set SENDER_EMAIL (or mail.from on the mail session)");
+        }
+        var retryPolicy = new RetryPolicy(seconds(retryBaseDelaySeconds), seconds(retryMaxDelaySeconds));
+        deliverer = new Deliverer(queue, session, new MimeComposer(from, senderName.orElse(null)), retryPolicy,
+                Clock.systemUTC());
+        if (!autoProcessing) {
+            LOG.log(Level.INFO, "AUTO_PROCESSING_ENABLED is false: no workers started");
+            return;
+        }
+        Duration pollingInterval = Duration.ofSeconds(Math.max(1, pollingIntervalSeconds));
+        for (int i = 1; i <= Math.max(1, numWorkers); i++) {
+            String name = "worker-" + i;
+            var worker = new Worker(name, queue, deliverer, new SmtpConnection(session, name), pollingInterval);
+            workers.add(worker);
+            running.add(executor.submit(worker));
+        }
+        LOG.log(Level.INFO, "{0} workers started, sending as {1}", workers.size(), from);
+    }
+
+    @PreDestroy
+    void stop() {
+        workers.forEach(Worker::requestStop);
+        queue.wakeAll();
+        long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+        for (Future<?> task : running) {
+            try {
+                task.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                // An email still being sent when the grace ends stays claimed; start-up requeues it.
+                task.cancel(true);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                task.cancel(true);
+            } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+                LOG.log(Level.WARNING, "a worker ended with an error: {0}", e.getMessage());
+            }
+        }
+    }
+
+    public List<Worker> workers() {
+        return List.copyOf(workers);
+    }
+
+    public boolean autoProcessingEnabled() {
+        return autoProcessing;
+    }
+
+    Deliverer deliverer() {
+        return deliverer;
+    }
+
+    private static Duration seconds(double value) {
+        return Duration.ofMillis(Math.round(value * 1000));
+    }
+}

@@ -1,0 +1,198 @@
+package dev.emailengine.queue.control;
+
+import dev.emailengine.queue.entity.QueuedEmail;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The queue's files and every operation on them. Layout under the data directory:
+ * {@code queue/<id>.json} (pending), {@code queue/<id>.processing.json} (claimed by a worker),
+ * {@code trash/<id>.json} (sent), {@code dead_letter/<id>.json} (given up), {@code corrupt/}
+ * (unreadable files with a {@code .reason.txt} beside them). Temporary files start with
+ * {@code .tmp-} and never carry a queue name, so a crash can leave nothing that looks queued.
+ */
+public class QueueFiles {
+
+    static final String PENDING = ".json";
+    static final String PROCESSING = ".processing.json";
+    static final String TEMP_PREFIX = ".tmp-";
+
+    private final Path queue;
+    private final Path trash;
+    private final Path deadLetter;
+    private final Path corrupt;
+    private final Fsync fsync;
+    private final QueueJson json = new QueueJson();
+
+    public QueueFiles(Path dataDir, Fsync fsync) {
+        this.queue = dataDir.resolve("queue");
+        this.trash = dataDir.resolve("trash");
+        this.deadLetter = dataDir.resolve("dead_letter");
+        this.corrupt = dataDir.resolve("corrupt");
+        this.fsync = fsync;
+        try {
+            for (Path dir : List.of(queue, trash, deadLetter, corrupt)) {
+                Files.createDirectories(dir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the queue directories under " + dataDir, e);
+        }
+    }
+
+    public Path queueDirectory() {
+        return queue;
+    }
+
+    /** Returns only once the file and its directory entry are on disk: this is what a 200 promises. */
+    public void writePending(QueuedEmail email) throws IOException {
+        writeDurably(queue, email.id() + PENDING, json.write(email));
+    }
+
+    /**
+     * Takes a pending email for delivery by renaming it; the rename is the lock, so two workers can
+     * never hold the same email. Returns null when the file is gone (cancelled or claimed already).
+     */
+    public QueuedEmail claim(String id) throws IOException {
+        Path processing = queue.resolve(id + PROCESSING);
+        try {
+            Files.move(queue.resolve(id + PENDING), processing, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        return json.read(Files.readAllBytes(processing));
+    }
+
+    /** Puts a claimed email back as pending with its updated record (a retry); durable. */
+    public void release(QueuedEmail updated) throws IOException {
+        writePending(updated);
+        Files.deleteIfExists(queue.resolve(updated.id() + PROCESSING));
+    }
+
+    /**
+     * Records a sent email in the trash. Not fsync'd: if a power cut loses it, start-up finds the
+     * processing file again and resends, which at-least-once allows; a crash of the process alone
+     * loses nothing because the page cache survives it.
+     */
+    public void moveToTrash(QueuedEmail sent) throws IOException {
+        Path temp = trash.resolve(TEMP_PREFIX + sent.id());
+        Files.write(temp, json.write(sent));
+        Files.move(temp, trash.resolve(sent.id() + PENDING), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+        Files.deleteIfExists(queue.resolve(sent.id() + PROCESSING));
+    }
+
+    /** Dead letters are kept for an operator, so they are written durably before the claim goes. */
+    public void moveToDeadLetter(QueuedEmail dead) throws IOException {
+        writeDurably(deadLetter, dead.id() + PENDING, json.write(dead));
+        Files.deleteIfExists(queue.resolve(dead.id() + PROCESSING));
+    }
+
+    /**
+     * The one full listing, at start-up: removes temp files, returns claimed-but-unfinished emails
+     * to pending (never to the trash: that would lose mail), moves unreadable files aside, and hands
+     * every pending email to {@code pending}.
+     */
+    public void recover(Consumer<QueuedEmail> pending, Consumer<String> log) throws IOException {
+        for (Path dir : List.of(queue, trash, deadLetter)) {
+            for (Path temp : list(dir, TEMP_PREFIX + "*")) {
+                Files.deleteIfExists(temp);
+                log.accept("removed temp file " + temp.getFileName() + " left by a crash");
+            }
+        }
+        for (Path claimed : list(queue, "*" + PROCESSING)) {
+            recoverClaimed(claimed, log);
+        }
+        for (Path file : list(queue, "*" + PENDING)) {
+            if (file.getFileName().toString().endsWith(PROCESSING)) {
+                continue;
+            }
+            try {
+                pending.accept(json.read(Files.readAllBytes(file)));
+            } catch (CorruptQueueFileException e) {
+                moveAside(file, e.getMessage());
+                log.accept("moved corrupt queue file " + file.getFileName() + " to corrupt/: " + e.getMessage());
+            }
+        }
+        fsync.directory(queue);
+    }
+
+    private void recoverClaimed(Path claimed, Consumer<String> log) throws IOException {
+        String name = claimed.getFileName().toString();
+        String id = name.substring(0, name.length() - PROCESSING.length());
+        String outcome;
+        if (Files.exists(queue.resolve(id + PENDING))) {
+            outcome = "a newer pending record exists";
+        } else if (Files.exists(deadLetter.resolve(id + PENDING))) {
+            outcome = "it was dead-lettered";
+        } else if (isReadable(trash.resolve(id + PENDING))) {
+            outcome = "it was sent";
+        } else {
+            Files.move(claimed, queue.resolve(id + PENDING), StandardCopyOption.ATOMIC_MOVE);
+            log.accept("requeued " + id + ": it was being processed when the server stopped");
+            return;
+        }
+        Files.delete(claimed);
+        log.accept("dropped stale claim of " + id + ": " + outcome);
+    }
+
+    private boolean isReadable(Path file) {
+        try {
+            json.read(Files.readAllBytes(file));
+            return true;
+        } catch (IOException | CorruptQueueFileException e) {
+            return false;
+        }
+    }
+
+    private void moveAside(Path file, String reason) throws IOException {
+        Path target = corrupt.resolve(file.getFileName());
+        Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(corrupt.resolve(file.getFileName() + ".reason.txt"), reason + System.lineSeparator(),
+                StandardCharsets.UTF_8);
+    }
+
+    private static List<Path> list(Path dir, String glob) throws IOException {
+        var found = new ArrayList<Path>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, glob)) {
+            stream.forEach(found::add);
+        }
+        return found;
+    }
+
+    /** temp file → fsync → atomic rename → directory fsync (shared with concurrent writers). */
+    private void writeDurably(Path dir, String name, byte[] content) throws IOException {
+        Path temp = dir.resolve(TEMP_PREFIX + name);
+        try (var channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            var buffer = ByteBuffer.wrap(content);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            fsync.file(channel, temp);
+        } catch (FileAlreadyExistsException e) {
+            throw new IOException("temp file " + temp + " exists: two writers for one email", e);
+        } catch (IOException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        try {
+            Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        fsync.directory(dir);
+    }
+}

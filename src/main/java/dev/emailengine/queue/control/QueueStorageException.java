@@ -1,0 +1,12 @@
+package dev.emailengine.queue.control;
+
+import jakarta.ejb.ApplicationException;
+
+/** The queue could not write to its disk; the email was not accepted. */
+@ApplicationException
+public class QueueStorageException extends RuntimeException {
+
+    public QueueStorageException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

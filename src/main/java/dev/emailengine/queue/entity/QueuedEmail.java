@@ -1,0 +1,49 @@
+package dev.emailengine.queue.entity;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The content of one queue file. {@code version} lets a later release read what an earlier one
+ * wrote; files with an unknown version are moved aside, never guessed at.
+ */
+public record QueuedEmail(
+        int version,
+        String id,
+        int priority,
+        Instant createdAt,
+        int retryCount,
+        int maxRetries,
+        Instant nextAttemptAt,
+        EmailMessage message,
+        String templateName,
+        List<Attempt> attempts) {
+
+    public static final int CURRENT_VERSION = 1;
+
+    public QueuedEmail {
+        attempts = attempts == null ? List.of() : List.copyOf(attempts);
+    }
+
+    public static QueuedEmail accept(String id, int priority, Instant now, int maxRetries,
+            EmailMessage message, String templateName) {
+        return new QueuedEmail(CURRENT_VERSION, id, priority, now, 0, maxRetries, now, message, templateName,
+                List.of());
+    }
+
+    public QueuedEmail withAttempt(Attempt attempt) {
+        var all = new ArrayList<>(attempts);
+        all.add(attempt);
+        return new QueuedEmail(version, id, priority, createdAt, retryCount, maxRetries, nextAttemptAt, message,
+                templateName, all);
+    }
+
+    /** Records a transient failure and when the next try may happen. */
+    public QueuedEmail withRetry(Attempt attempt, Instant next) {
+        var all = new ArrayList<>(attempts);
+        all.add(attempt);
+        return new QueuedEmail(version, id, priority, createdAt, retryCount + 1, maxRetries, next, message,
+                templateName, all);
+    }
+}
