@@ -102,6 +102,10 @@ done
 if grep -q -E 'Exception while (deploying|loading) the app|Failed to deploy|deploy failed' "$RUN_DIR/payara.log"; then
     fail "the application failed to deploy; see $RUN_DIR/payara.log"
 fi
+# So does a failed boot command (a mail session without its password, say).
+if grep -q -E 'Boot Command .* failed' "$RUN_DIR/payara.log"; then
+    fail "a server-config boot command failed; see $RUN_DIR/payara.log"
+fi
 
 log "Email Engine is up: http://127.0.0.1:$HTTP_PORT  (data: $DATA_DIR)"
 log "try: curl -X POST http://127.0.0.1:$HTTP_PORT/email -H 'Content-Type: application/json' \\"

@@ -1,7 +1,7 @@
 package dev.emailengine.emails.control;
 
 import dev.emailengine.emails.entity.EmailRequest;
-import dev.emailengine.problems.boundary.InvalidInputException;
+import dev.emailengine.problems.control.InvalidInputException;
 import dev.emailengine.problems.entity.FieldError;
 import dev.emailengine.queue.entity.EmailMessage;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package dev.emailengine.emails.control;
 
 import dev.emailengine.emails.entity.EmailFormat;
 import dev.emailengine.emails.entity.EmailRequest;
-import dev.emailengine.problems.boundary.InvalidInputException;
+import dev.emailengine.problems.control.InvalidInputException;
 import dev.emailengine.problems.entity.FieldError;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;

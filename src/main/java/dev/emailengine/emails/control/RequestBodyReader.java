@@ -1,6 +1,6 @@
 package dev.emailengine.emails.control;
 
-import dev.emailengine.problems.boundary.InvalidInputException;
+import dev.emailengine.problems.control.InvalidInputException;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;

@@ -5,16 +5,12 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
-/** Every deliberate HTTP error (validation, 404, 405, 415, ...) as problem details. */
+/** Every HTTP error the framework raises (404, 405, 415, ...) as problem details. */
 @Provider
 public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplicationException> {
 
     @Override
     public Response toResponse(WebApplicationException exception) {
-        if (exception instanceof InvalidInputException invalid) {
-            return Problems.of(invalid.getResponse().getStatus(), invalid.title(), Problems.summary(invalid.errors()),
-                    invalid.errors());
-        }
         Response original = exception.getResponse();
         var status = Response.Status.fromStatusCode(original.getStatus());
         String title = status == null ? "HTTP " + original.getStatus() : status.getReasonPhrase();

@@ -1,0 +1,186 @@
+package dev.emailengine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.emailengine.testing.Api;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code ./run.sh} as a new user runs it: with no SMTP settings it must bring up the service and
+ * an embedded GreenMail; with SMTP settings it must send there, over plain SMTP with a login or
+ * over implicit TLS; and SIGTERM must stop everything it started.
+ */
+class RunScriptIT {
+
+    private static final Duration START_DEADLINE = Duration.ofSeconds(240);
+    private static final String README_EXAMPLE = """
+            {"subject": "Welcome Email", "body": "Welcome to our service.",
+             "to_email": "user@example.com", "format": "multipart"}""";
+
+    @Test
+    void withoutSmtpSettingsTheEmbeddedGreenMailCapturesTheReadmeExample() throws Exception {
+        int httpPort = freePort();
+        int apiPort = freePort();
+        var env = new HashMap<String, String>();
+        env.put("GREENMAIL_SMTP_PORT", String.valueOf(freePort()));
+        env.put("GREENMAIL_API_PORT", String.valueOf(apiPort));
+        try (var run = RunningScript.start("embedded", httpPort, env)) {
+            Api.Reply reply = new Api(run.url()).post("email", README_EXAMPLE);
+            assertEquals(200, reply.status(), reply.body());
+
+            JsonArray messages = awaitCapturedMail(new Api(new URL("http://127.0.0.1:" + apiPort + "/")));
+            JsonObject message = messages.getJsonObject(0);
+            assertEquals("Welcome Email", message.getString("subject"));
+            assertTrue(message.getString("contentType").startsWith("multipart/alternative"));
+
+            run.stop();
+            assertFalse(listening(httpPort), "Payara Micro still listens after SIGTERM");
+            assertFalse(listening(apiPort), "GreenMail still listens after SIGTERM");
+        }
+    }
+
+    @Test
+    void withSmtpSettingsItLogsInToThatServerOverPlainSmtp() throws Exception {
+        int smtpPort = freePort();
+        var greenMail = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        greenMail.setUser("sender@example.org", "sender@example.org", "s3cret:with=odd chars");
+        greenMail.start();
+        try (var run = RunningScript.start("external-plain", freePort(), Map.of(
+                "SMTP_SERVER", "127.0.0.1", "PORT", String.valueOf(smtpPort), "SMTP_SECURITY", "none",
+                "SENDER_EMAIL", "sender@example.org", "PASSWORD", "s3cret:with=odd chars"))) {
+            assertEquals(200, new Api(run.url()).post("email", README_EXAMPLE).status());
+
+            assertTrue(greenMail.waitForIncomingEmail(30_000, 1), "no email reached the external server");
+            MimeMessage received = greenMail.getReceivedMessages()[0];
+            assertEquals("sender@example.org", received.getFrom()[0].toString());
+            assertEquals("Welcome Email", received.getSubject());
+        } finally {
+            greenMail.stop();
+        }
+    }
+
+    @Test
+    void withSmtpSecuritySslItSendsOverImplicitTls() throws Exception {
+        int smtpsPort = freePort();
+        // GreenMail's SMTPS uses a self-signed certificate: trusted here through SMTP_SSL_TRUST.
+        var greenMail = new GreenMail(new ServerSetup(smtpsPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS));
+        greenMail.setUser("tls@example.org", "tls@example.org", "pw");
+        greenMail.start();
+        try (var run = RunningScript.start("external-ssl", freePort(), Map.of(
+                "SMTP_SERVER", "127.0.0.1", "PORT", String.valueOf(smtpsPort), "SMTP_SECURITY", "ssl",
+                "SMTP_SSL_TRUST", "127.0.0.1", "SMTP_SSL_CHECK_IDENTITY", "false", "SENDER_EMAIL", "tls@example.org", "PASSWORD", "pw"))) {
+            assertEquals(200, new Api(run.url()).post("email", README_EXAMPLE).status());
+
+            assertTrue(greenMail.waitForIncomingEmail(30_000, 1), "no email reached the TLS server");
+            assertEquals("Welcome Email", greenMail.getReceivedMessages()[0].getSubject());
+        } finally {
+            greenMail.stop();
+        }
+    }
+
+    /** GreenMail's REST API, as the README tells a user to read captured mail. */
+    private static JsonArray awaitCapturedMail(Api greenMailApi) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            Api.Reply inbox = greenMailApi.get("api/user/user@example.com/messages/");
+            if (inbox.status() == 200 && inbox.body().startsWith("[") && !inbox.body().equals("[]")) {
+                try (var reader = Json.createReader(new StringReader(inbox.body()))) {
+                    return reader.readArray();
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, "no message in the embedded GreenMail: " + inbox.body());
+            LockSupport.parkNanos(Duration.ofMillis(100).toNanos()); // between polls, not before an assertion
+        }
+    }
+
+    static boolean listening(int port) {
+        try (var socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** run.sh as a child process, its output kept in target/run-script-&lt;name&gt;.log. */
+    static final class RunningScript implements AutoCloseable {
+        private final Process process;
+        private final int httpPort;
+
+        private RunningScript(Process process, int httpPort) {
+            this.process = process;
+            this.httpPort = httpPort;
+        }
+
+        static RunningScript start(String name, int httpPort, Map<String, String> extraEnv) throws Exception {
+            Path log = Path.of("target", "run-script-" + name + ".log");
+            Path data = Files.createTempDirectory(Path.of("target"), "run-script-data-");
+            var builder = new ProcessBuilder("bash", "run.sh").redirectErrorStream(true).redirectOutput(log.toFile());
+            Map<String, String> env = builder.environment();
+            for (String inherited : new String[] {"SMTP_SERVER", "PORT", "SMTP_SECURITY", "SENDER_EMAIL", "SENDER_NAME",
+                    "PASSWORD", "DATA_DIR", "SMTP_SSL_ENABLE", "SMTP_STARTTLS_ENABLE", "SMTP_AUTH",
+                    "WORKER_POLLING_INTERVAL"}) {
+                env.remove(inherited); // failsafe's settings are for the Arquillian tests
+            }
+            env.put("HTTP_PORT", String.valueOf(httpPort));
+            env.put("DATA_DIR", data.toString());
+            env.putAll(extraEnv);
+            var run = new RunningScript(builder.start(), httpPort);
+            long deadline = System.nanoTime() + START_DEADLINE.toNanos();
+            while (!Files.readString(log).contains("Email Engine is up")) {
+                if (!run.process.isAlive()) {
+                    throw new AssertionError("run.sh exited with " + run.process.exitValue() + ":\n"
+                            + Files.readString(log));
+                }
+                if (System.nanoTime() > deadline) {
+                    run.close();
+                    throw new AssertionError("run.sh did not come up within " + START_DEADLINE);
+                }
+                run.process.waitFor(200, TimeUnit.MILLISECONDS);
+            }
+            return run;
+        }
+
+        URL url() throws IOException {
+            return new URL("http://127.0.0.1:" + httpPort + "/");
+        }
+
+        void stop() throws InterruptedException {
+            process.destroy(); // SIGTERM, as a service manager would send
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "run.sh did not stop within 60 s of SIGTERM");
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (process.isAlive()) {
+                stop();
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.emailengine.dispatch.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.mail.Address;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.internet.InternetAddress;
+import java.net.ConnectException;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.junit.jupiter.api.Test;
+
+/** The exceptions here are the ones Angus Mail really throws for these SMTP situations. */
+class DeliveryFailureTest {
+
+    @Test
+    void a5xxRejectionOfTheRecipientIsPermanentWithItsCode() throws Exception {
+        var rcpt = new SMTPAddressFailedException(new InternetAddress("x@example.com"), "RCPT TO:<x@example.com>", 550,
+                "550 5.1.1 User unknown");
+        var outer = new SendFailedException("Invalid Addresses", rcpt, new Address[0], new Address[0],
+                new Address[] {new InternetAddress("x@example.com")});
+
+        DeliveryFailure failure = DeliveryFailure.of(outer);
+
+        assertTrue(failure.permanent());
+        assertEquals(550, failure.smtpCode());
+        assertTrue(failure.message().contains("User unknown"), failure.message());
+    }
+
+    @Test
+    void a4xxReplyIsTransient() {
+        var e = new SMTPSendFailedException("DATA", 451, "451 4.3.0 Try again later", null, null, null, null);
+
+        DeliveryFailure failure = DeliveryFailure.of(e);
+
+        assertFalse(failure.permanent());
+        assertEquals(451, failure.smtpCode());
+    }
+
+    @Test
+    void anUnreachableServerOrRefusedLoginIsTransientAndBlamesTheServer() {
+        var refused = new MessagingException("Couldn't connect to host, port: 127.0.0.1, 1; timeout -1",
+                new ConnectException("Connection refused"));
+
+        assertFalse(DeliveryFailure.of(refused).permanent());
+        assertTrue(DeliveryFailure.of(refused).serverUnreachable());
+        assertTrue(DeliveryFailure.of(new AuthenticationFailedException("535 auth failed")).smtpCode() == 535
+                || DeliveryFailure.of(new AuthenticationFailedException("auth failed")).serverUnreachable());
+    }
+}

@@ -1,0 +1,66 @@
+package dev.emailengine.dispatch.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.emailengine.queue.entity.EmailMessage;
+import dev.emailengine.queue.entity.QueuedEmail;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.time.Instant;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class MimeComposerTest {
+
+    private final Session session = Session.getInstance(new Properties());
+    private final MimeComposer composer = new MimeComposer("engine@example.com", "Email Engine");
+
+    /** Serialises and parses the message back, as a receiver would see it. */
+    private MimeMessage onTheWire(EmailMessage content) throws Exception {
+        var email = QueuedEmail.accept("batch_1795000000000_0000abcd", 2, Instant.now(), 3, content, null);
+        var bytes = new ByteArrayOutputStream();
+        composer.compose(session, email).writeTo(bytes);
+        return new MimeMessage(session, new ByteArrayInputStream(bytes.toByteArray()));
+    }
+
+    @Test
+    void multipartHasTextThenHtmlAlternativesAndStableHeaders() throws Exception {
+        MimeMessage received = onTheWire(new EmailMessage("user@example.com", "Grüße ✓", "plain text", "<p>html</p>"));
+
+        assertEquals("Email Engine <engine@example.com>", received.getFrom()[0].toString());
+        assertEquals("user@example.com", received.getAllRecipients()[0].toString());
+        assertEquals("Grüße ✓", received.getSubject());
+        assertEquals("<batch_1795000000000_0000abcd@example.com>", received.getMessageID());
+        assertNotNull(received.getSentDate());
+        assertTrue(received.isMimeType("multipart/alternative"));
+        var parts = (MimeMultipart) received.getContent();
+        assertEquals(2, parts.getCount());
+        assertTrue(parts.getBodyPart(0).isMimeType("text/plain"));
+        assertEquals("plain text", parts.getBodyPart(0).getContent());
+        assertTrue(parts.getBodyPart(1).isMimeType("text/html"));
+        assertEquals("<p>html</p>", parts.getBodyPart(1).getContent());
+    }
+
+    @Test
+    void singlePartMessagesCarryTheirOwnType() throws Exception {
+        MimeMessage plain = onTheWire(new EmailMessage("a@b.io", "s", "ünïcode text", null));
+        MimeMessage html = onTheWire(new EmailMessage("a@b.io", "s", null, "<b>bold</b>"));
+
+        assertTrue(plain.isMimeType("text/plain"));
+        assertEquals("ünïcode text", plain.getContent());
+        assertTrue(html.isMimeType("text/html"));
+        assertEquals("<b>bold</b>", html.getContent());
+    }
+
+    @Test
+    void theMessageIdIsTheSameOnEveryAttempt() throws Exception {
+        var content = new EmailMessage("a@b.io", "s", "t", null);
+
+        assertEquals(onTheWire(content).getMessageID(), onTheWire(content).getMessageID());
+    }
+}
