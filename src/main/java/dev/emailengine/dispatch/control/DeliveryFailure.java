@@ -1,19 +1,18 @@
 package dev.emailengine.dispatch.control;
 
-import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.internet.AddressException;
-import java.io.IOException;
 import java.lang.reflect.Method;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * What a failed send means for the email. SMTP 5xx replies and addresses the server rejects are
- * permanent: retrying cannot help. 4xx replies, lost connections, timeouts and refused logins are
- * transient. A connection lost after DATA was sent is ambiguous and counts as transient: the
- * resend carries the same Message-ID, so receivers can drop the duplicate.
+ * permanent: retrying cannot help. 4xx replies, lost connections and timeouts are transient. A
+ * connection lost after DATA was sent is ambiguous and counts as transient: the resend carries
+ * the same Message-ID, so receivers can drop the duplicate. Failing to connect or log in at all
+ * ({@code serverUnreachable}) is the server's outage, not the email's failure.
  */
 public record DeliveryFailure(boolean permanent, Integer smtpCode, String message, boolean serverUnreachable) {
 
@@ -22,14 +21,14 @@ public record DeliveryFailure(boolean permanent, Integer smtpCode, String messag
     public static DeliveryFailure of(Exception e) {
         Integer code = smtpCode(e);
         String text = describe(e);
+        if (e instanceof SmtpUnavailableException) {
+            return new DeliveryFailure(false, code, text, true);
+        }
         if (code != null) {
             return new DeliveryFailure(code >= 500, code, text, false);
         }
         if (e instanceof AddressException) {
             return new DeliveryFailure(true, null, text, false);
-        }
-        if (e instanceof AuthenticationFailedException || hasIoCause(e)) {
-            return new DeliveryFailure(false, null, text, true);
         }
         if (e instanceof SendFailedException sfe && sfe.getInvalidAddresses() != null
                 && sfe.getInvalidAddresses().length > 0) {
@@ -62,15 +61,6 @@ public record DeliveryFailure(boolean permanent, Integer smtpCode, String messag
             }
         }
         return null;
-    }
-
-    private static boolean hasIoCause(Throwable e) {
-        for (Throwable t = e; t != null; t = next(t)) {
-            if (t instanceof IOException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static Throwable next(Throwable t) {

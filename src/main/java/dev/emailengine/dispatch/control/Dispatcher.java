@@ -70,6 +70,14 @@ public class Dispatcher {
     double retryMaxDelaySeconds;
 
     @Inject
+    @ConfigProperty(name = "outage.probe.interval", defaultValue = "1")
+    double probeIntervalSeconds;
+
+    @Inject
+    @ConfigProperty(name = "outage.probe.max.interval", defaultValue = "30")
+    double probeMaxIntervalSeconds;
+
+    @Inject
     @ConfigProperty(name = "sender.email")
     Optional<String> senderEmail;
 
@@ -79,7 +87,10 @@ public class Dispatcher {
 
     private final List<Worker> workers = new ArrayList<>();
     private final List<Future<?>> running = new ArrayList<>();
+    private final PauseSwitch pause = new PauseSwitch();
+    private SmtpCircuitBreaker breaker;
     private Deliverer deliverer;
+    private SmtpConnection manualConnection;
 
     @PostConstruct
     void start() {
@@ -88,8 +99,11 @@ public class Dispatcher {
             throw new IllegalStateException("No sender address: set SENDER_EMAIL (or mail.from on the mail session)");
         }
         var retryPolicy = new RetryPolicy(seconds(retryBaseDelaySeconds), seconds(retryMaxDelaySeconds));
-        deliverer = new Deliverer(queue, session, new MimeComposer(from, senderName.orElse(null)), retryPolicy,
+        breaker = new SmtpCircuitBreaker(seconds(probeIntervalSeconds), seconds(probeMaxIntervalSeconds),
                 Clock.systemUTC());
+        deliverer = new Deliverer(queue, session, new MimeComposer(from, senderName.orElse(null)), retryPolicy,
+                breaker, Clock.systemUTC());
+        manualConnection = new SmtpConnection(session, "process-batch");
         if (!autoProcessing) {
             LOG.log(Level.INFO, "AUTO_PROCESSING_ENABLED is false: no workers started");
             return;
@@ -97,7 +111,8 @@ public class Dispatcher {
         Duration pollingInterval = Duration.ofSeconds(Math.max(1, pollingIntervalSeconds));
         for (int i = 1; i <= Math.max(1, numWorkers); i++) {
             String name = "worker-" + i;
-            var worker = new Worker(name, queue, deliverer, new SmtpConnection(session, name), pollingInterval);
+            var worker = new Worker(name, queue, deliverer, new SmtpConnection(session, name), breaker, pause,
+                    pollingInterval);
             workers.add(worker);
             running.add(executor.submit(worker));
         }
@@ -108,6 +123,8 @@ public class Dispatcher {
     void stop() {
         workers.forEach(Worker::requestStop);
         queue.wakeAll();
+        breaker.wakeAll();
+        pause.wakeAll();
         long deadline = System.nanoTime() + STOP_GRACE.toNanos();
         for (Future<?> task : running) {
             try {
@@ -122,6 +139,44 @@ public class Dispatcher {
                 LOG.log(Level.WARNING, "a worker ended with an error: {0}", e.getMessage());
             }
         }
+        synchronized (manualConnection) {
+            manualConnection.close();
+        }
+    }
+
+    /**
+     * Claims and delivers the next due email on the caller's thread ({@code POST /process-batch}),
+     * whether or not workers run; a manual call is also a probe while the breaker is open.
+     */
+    public Optional<ManualRun> processNext() {
+        Optional<dev.emailengine.queue.entity.QueuedEmail> next = queue.claimNext();
+        if (next.isEmpty()) {
+            return Optional.empty();
+        }
+        synchronized (manualConnection) {
+            return Optional.of(new ManualRun(next.get().id(), deliverer.deliver(next.get(), manualConnection)));
+        }
+    }
+
+    public record ManualRun(String id, Deliverer.Outcome outcome) {
+    }
+
+    public void pause() {
+        pause.pause();
+        LOG.log(Level.INFO, "delivery paused");
+    }
+
+    public void resume() {
+        pause.resume();
+        LOG.log(Level.INFO, "delivery resumed");
+    }
+
+    public boolean paused() {
+        return pause.paused();
+    }
+
+    public SmtpCircuitBreaker breaker() {
+        return breaker;
     }
 
     public List<Worker> workers() {
@@ -130,10 +185,6 @@ public class Dispatcher {
 
     public boolean autoProcessingEnabled() {
         return autoProcessing;
-    }
-
-    Deliverer deliverer() {
-        return deliverer;
     }
 
     private static Duration seconds(double value) {

@@ -32,12 +32,7 @@ public class SmtpConnection implements AutoCloseable {
         if (transport != null && idleFor().compareTo(CHECK_AFTER_IDLE) > 0 && !transport.isConnected()) {
             close();
         }
-        if (transport == null) {
-            Transport fresh = session.getTransport();
-            fresh.connect();
-            transport = fresh;
-            LOG.log(Level.DEBUG, "{0} opened an SMTP connection", owner);
-        }
+        open();
         try {
             transport.sendMessage(message, message.getAllRecipients());
             lastUsedNanos = System.nanoTime();
@@ -46,6 +41,27 @@ public class SmtpConnection implements AutoCloseable {
             // costs little next to burning the next email's attempt on a confused one.
             close();
             throw e;
+        }
+    }
+
+    /**
+     * Connects (greeting, EHLO, TLS, AUTH) unless already connected. Failing here says nothing
+     * about any email: the server is down, unreachable or refuses us.
+     *
+     * @throws SmtpUnavailableException when no session could be established
+     */
+    public void open() throws SmtpUnavailableException {
+        if (transport != null) {
+            return;
+        }
+        try {
+            Transport fresh = session.getTransport();
+            fresh.connect();
+            transport = fresh;
+            lastUsedNanos = System.nanoTime();
+            LOG.log(Level.DEBUG, "{0} opened an SMTP connection", owner);
+        } catch (MessagingException | RuntimeException e) {
+            throw new SmtpUnavailableException(e);
         }
     }
 

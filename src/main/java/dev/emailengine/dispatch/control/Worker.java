@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A long-running worker task: claims the next due email, delivers it on its own SMTP connection,
  * and when nothing is due waits on the queue, which wakes it the moment an email arrives; the
- * polling interval only bounds how long an idle worker sleeps.
+ * polling interval only bounds how long an idle worker sleeps. While delivery is paused or the
+ * SMTP server is out (see {@link SmtpCircuitBreaker}) it claims nothing.
  */
 public class Worker implements Runnable {
 
@@ -22,6 +23,8 @@ public class Worker implements Runnable {
     private final MailQueue queue;
     private final Deliverer deliverer;
     private final SmtpConnection connection;
+    private final SmtpCircuitBreaker breaker;
+    private final PauseSwitch pause;
     private final Duration pollingInterval;
 
     private final CountDownLatch stopSignal = new CountDownLatch(1);
@@ -33,11 +36,13 @@ public class Worker implements Runnable {
     private final AtomicLong totalLatencyNanos = new AtomicLong();
 
     public Worker(String id, MailQueue queue, Deliverer deliverer, SmtpConnection connection,
-            Duration pollingInterval) {
+            SmtpCircuitBreaker breaker, PauseSwitch pause, Duration pollingInterval) {
         this.id = id;
         this.queue = queue;
         this.deliverer = deliverer;
         this.connection = connection;
+        this.breaker = breaker;
+        this.pause = pause;
         this.pollingInterval = pollingInterval;
     }
 
@@ -58,12 +63,14 @@ public class Worker implements Runnable {
 
     private void step() {
         try {
-            Optional<QueuedEmail> next = queue.claimNext();
-            if (next.isPresent()) {
-                deliver(next.get());
-            } else {
-                connection.closeIfIdle();
-                queue.awaitWork(pollingInterval);
+            if (pause.paused()) {
+                pause.awaitResume(pollingInterval);
+                return;
+            }
+            switch (breaker.acquire()) {
+                case WAIT -> breaker.awaitChange(pollingInterval);
+                case PROBE -> deliverer.probe(connection);
+                case SEND -> claimAndDeliver();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -76,15 +83,29 @@ public class Worker implements Runnable {
         }
     }
 
+    private void claimAndDeliver() throws InterruptedException {
+        Optional<QueuedEmail> next = queue.claimNext();
+        if (next.isPresent()) {
+            deliver(next.get());
+        } else {
+            connection.closeIfIdle();
+            queue.awaitWork(pollingInterval);
+        }
+    }
+
     private void deliver(QueuedEmail email) {
         currentEmail = email.id();
         long start = System.nanoTime();
         try {
-            if (deliverer.deliver(email, connection)) {
-                sent.incrementAndGet();
-                totalLatencyNanos.addAndGet(System.nanoTime() - start);
-            } else {
-                failed.incrementAndGet();
+            switch (deliverer.deliver(email, connection)) {
+                case SENT -> {
+                    sent.incrementAndGet();
+                    totalLatencyNanos.addAndGet(System.nanoTime() - start);
+                }
+                case RETRY_SCHEDULED, DEAD_LETTERED -> failed.incrementAndGet();
+                case DEFERRED_BY_OUTAGE -> {
+                    // not the email's failure; the breaker now holds every worker
+                }
             }
         } finally {
             currentEmail = null;

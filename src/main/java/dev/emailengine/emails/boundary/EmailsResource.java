@@ -6,19 +6,23 @@ import dev.emailengine.emails.control.RequestBodyReader;
 import dev.emailengine.emails.entity.AcceptedEmail;
 import dev.emailengine.emails.entity.EmailRequest;
 import dev.emailengine.queue.control.MailQueue;
+import dev.emailengine.queue.entity.EmailDetails;
 import dev.emailengine.queue.entity.QueuedEmail;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.io.InputStream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** {@code POST /email}: validate, store durably, answer. Delivery happens later, on a worker. */
+/** {@code POST /email}: validate, store durably, answer; delivery happens later, on a worker. {@code GET /email/{id}}: where it is now. */
 @Path("email")
 @RequestScoped
 public class EmailsResource {
@@ -42,6 +46,13 @@ public class EmailsResource {
     void init() {
         reader = new RequestBodyReader(maxRequestBytes);
         assembler = new EmailAssembler(maxBodyBytes);
+    }
+
+    @GET
+    @Path("{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public EmailDetails find(@PathParam("id") String id) {
+        return queue.find(id).orElseThrow(() -> new NotFoundException("no email " + id));
     }
 
     /** The body is read as bytes, not bound by the framework, so every malformed input gets our 4xx. */

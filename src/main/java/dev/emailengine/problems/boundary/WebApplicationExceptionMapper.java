@@ -14,7 +14,8 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
         Response original = exception.getResponse();
         var status = Response.Status.fromStatusCode(original.getStatus());
         String title = status == null ? "HTTP " + original.getStatus() : status.getReasonPhrase();
-        Response problem = Problems.of(original.getStatus(), title, null, null);
+        // The message is ours ("no email <id>") or the framework's ("HTTP 404 Not Found"), never internals.
+        Response problem = Problems.of(original.getStatus(), title, exception.getMessage(), null);
         // Keep headers such as Allow (405) or WWW-Authenticate (401) that tell the client what to do.
         var builder = Response.fromResponse(problem);
         original.getHeaders().forEach((name, values) -> {

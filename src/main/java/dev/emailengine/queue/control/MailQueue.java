@@ -1,7 +1,12 @@
 package dev.emailengine.queue.control;
 
 import dev.emailengine.queue.entity.Attempt;
+import dev.emailengine.queue.entity.DeadLetterPage;
+import dev.emailengine.queue.entity.EmailDetails;
 import dev.emailengine.queue.entity.EmailMessage;
+import dev.emailengine.queue.entity.EmailState;
+import dev.emailengine.queue.entity.Location;
+import dev.emailengine.queue.entity.QueueStatus;
 import dev.emailengine.queue.entity.QueuedEmail;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.ConcurrencyManagement;
@@ -17,8 +22,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -26,8 +36,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * The one owner of the queue. File work (writes, fsyncs, renames) happens outside the lock so
  * parallel requests share fsyncs; the lock only covers the in-memory index, which is what makes
- * claims and lookups cheap. Concurrency is bean-managed because the container's default write
- * lock would serialise every enqueue behind one disk sync.
+ * claims, lookups and status pages cheap. Concurrency is bean-managed because the container's
+ * default write lock would serialise every enqueue behind one disk sync.
  */
 @Singleton
 @Startup
@@ -46,30 +56,37 @@ public class MailQueue {
     int maxRetries;
 
     Clock clock = Clock.systemUTC();
+    Fsync fsync = new Fsync();
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition workArrived = lock.newCondition();
     private final QueueIndex index = new QueueIndex();
+    /** Dead-letter ids, oldest first (ids sort by arrival); small enough to keep, so paging needs no listing. */
+    private final TreeSet<String> deadLetters = new TreeSet<>();
+    private final AtomicLong sent = new AtomicLong();
     private final EmailIds ids = new EmailIds();
     private QueueFiles files;
 
     @PostConstruct
     void start() {
         Path root = Path.of(dataDir).toAbsolutePath().normalize();
-        files = new QueueFiles(root, new Fsync());
-        long now = clock.millis();
-        var recovered = new java.util.ArrayList<QueuedEmail>();
+        files = new QueueFiles(root, fsync);
+        var recovered = new ArrayList<QueuedEmail>();
         try {
             files.recover(recovered::add, message -> LOG.log(Level.WARNING, message));
+            sent.set(files.idsIn(Location.TRASH).size());
+            deadLetters.addAll(files.idsIn(Location.DEAD_LETTER));
         } catch (IOException e) {
             throw new QueueStorageException("cannot read the queue under " + root, e);
         }
         // Arrival order survives a restart: created_at, then the id's counter suffix.
-        recovered.sort(java.util.Comparator.comparing(QueuedEmail::createdAt).thenComparing(QueuedEmail::id));
+        recovered.sort(Comparator.comparing(QueuedEmail::createdAt).thenComparing(QueuedEmail::id));
+        long now = clock.millis();
         for (QueuedEmail email : recovered) {
-            index.add(email.id(), email.priority(), email.nextAttemptAt().toEpochMilli(), now);
+            addToIndex(email, now);
         }
-        LOG.log(Level.INFO, "Queue at {0}: {1} emails pending", root, recovered.size());
+        LOG.log(Level.INFO, "Queue at {0}: {1} pending, {2} dead letters, {3} sent in the trash", root,
+                recovered.size(), deadLetters.size(), sent.get());
     }
 
     /** Persists the email durably, then makes it claimable and wakes an idle worker. */
@@ -84,7 +101,7 @@ public class MailQueue {
         }
         lock.lock();
         try {
-            index.add(email.id(), priority, now.toEpochMilli(), clock.millis());
+            addToIndex(email, clock.millis());
             workArrived.signal();
         } finally {
             lock.unlock();
@@ -112,7 +129,9 @@ public class MailQueue {
                     return Optional.of(email);
                 }
                 LOG.log(Level.WARNING, "{0} vanished from the queue directory before it was claimed", entry.id());
-            } catch (CorruptQueueFileException | IOException e) {
+            } catch (CorruptQueueFileException e) {
+                setAside(entry.id(), e.getMessage());
+            } catch (IOException e) {
                 LOG.log(Level.ERROR, "{0} could not be claimed: {1}", entry.id(), e.getMessage());
             }
             forget(entry.id());
@@ -152,6 +171,7 @@ public class MailQueue {
         } catch (IOException e) {
             LOG.log(Level.ERROR, "{0} was sent but could not be moved to the trash: {1}", email.id(), e.getMessage());
         }
+        sent.incrementAndGet();
         forget(email.id());
         LOG.log(Level.INFO, "{0} sent", email.id());
     }
@@ -170,8 +190,7 @@ public class MailQueue {
         lock.lock();
         try {
             index.finished(email.id());
-            index.add(email.id(), email.priority(), nextAttemptAt.toEpochMilli(), clock.millis());
-            workArrived.signal();
+            addToIndex(updated, clock.millis());
         } finally {
             lock.unlock();
         }
@@ -179,18 +198,186 @@ public class MailQueue {
                 updated.maxRetries(), nextAttemptAt, attempt.message());
     }
 
+    /** Returns a claimed email untouched (the SMTP server is out; the email did nothing wrong). */
+    public void defer(QueuedEmail email) {
+        try {
+            files.unclaim(email.id());
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "{0} could not be put back: {1}", email.id(), e.getMessage());
+            forget(email.id());
+            return;
+        }
+        lock.lock();
+        try {
+            index.unclaim(email.id(), clock.millis());
+        } finally {
+            lock.unlock();
+        }
+        LOG.log(Level.DEBUG, "{0} deferred: SMTP server unavailable", email.id());
+    }
+
     public void deadLetter(QueuedEmail email, Attempt attempt) {
         try {
             files.moveToDeadLetter(email.withAttempt(attempt));
         } catch (IOException e) {
             LOG.log(Level.ERROR, "{0} could not be dead-lettered: {1}", email.id(), e.getMessage());
+            forget(email.id());
+            return;
         }
-        forget(email.id());
-        LOG.log(Level.WARNING, "{0} dead-lettered: {1}", email.id(), attempt.message());
+        lock.lock();
+        try {
+            index.finished(email.id());
+            deadLetters.add(email.id());
+        } finally {
+            lock.unlock();
+        }
+        LOG.log(Level.WARNING, "{0} dead-lettered after {1} attempt(s): {2}", email.id(), email.attempts().size() + 1,
+                attempt.message());
+    }
+
+    /** One page of the queue, answered from memory alone. */
+    public QueueStatus status(int offset, int limit) {
+        lock.lock();
+        try {
+            long now = clock.millis();
+            var batches = index.page(offset, limit, now).stream().map(MailQueue::batch).toList();
+            int total = index.size();
+            return new QueueStatus(total, total, 1, index.dueCount(now), index.waitingCount(now),
+                    index.processingCount(), deadLetters.size(), sent.get(), offset, limit, batches);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Everything known about one email, wherever it is; empty for an unknown (or purged) id. */
+    public Optional<EmailDetails> find(String id) {
+        if (!EmailIds.isWellFormed(id)) {
+            return Optional.empty();
+        }
+        // The file may move between the index lookup and the read; a second look settles it.
+        for (int tries = 0; tries < 3; tries++) {
+            QueueIndex.State active;
+            boolean dead;
+            lock.lock();
+            try {
+                active = index.stateOf(id, clock.millis());
+                dead = deadLetters.contains(id);
+            } finally {
+                lock.unlock();
+            }
+            Optional<EmailDetails> found = active != null ? findActive(id, active)
+                    : dead ? files.find(id, Location.DEAD_LETTER).map(e -> EmailDetails.of(e, EmailState.DEAD))
+                    : files.find(id, Location.TRASH).map(e -> EmailDetails.of(e, EmailState.SENT));
+            if (found.isPresent() || (active == null && !dead)) {
+                return found;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<EmailDetails> findActive(String id, QueueIndex.State state) {
+        if (state == QueueIndex.State.PROCESSING) {
+            return files.find(id, Location.PROCESSING).map(e -> EmailDetails.of(e, EmailState.PROCESSING));
+        }
+        return files.find(id, Location.PENDING)
+                .map(e -> EmailDetails.of(e, e.retryCount() > 0 ? EmailState.RETRYING : EmailState.QUEUED));
+    }
+
+    /** Newest first; reads only the files on the page. */
+    public DeadLetterPage deadLetters(int offset, int limit) {
+        List<String> page;
+        int total;
+        lock.lock();
+        try {
+            total = deadLetters.size();
+            page = deadLetters.descendingSet().stream().skip(offset).limit(limit).toList();
+        } finally {
+            lock.unlock();
+        }
+        var emails = page.stream().map(id -> files.find(id, Location.DEAD_LETTER)).flatMap(Optional::stream)
+                .map(e -> EmailDetails.of(e, EmailState.DEAD)).toList();
+        return new DeadLetterPage(total, offset, limit, emails);
+    }
+
+    /** Sends a dead letter back to the queue with a fresh retry budget; false if there is no such dead letter. */
+    public boolean requeueDeadLetter(String id) {
+        if (!EmailIds.isWellFormed(id)) {
+            return false;
+        }
+        Optional<QueuedEmail> requeued;
+        try {
+            requeued = files.requeueDeadLetter(id, clock.instant());
+        } catch (IOException e) {
+            throw new QueueStorageException("could not requeue " + id, e);
+        }
+        if (requeued.isEmpty()) {
+            return false;
+        }
+        lock.lock();
+        try {
+            deadLetters.remove(id);
+            addToIndex(requeued.get(), clock.millis());
+            workArrived.signal();
+        } finally {
+            lock.unlock();
+        }
+        LOG.log(Level.INFO, "{0} requeued from the dead letters", id);
+        return true;
+    }
+
+    /** @return how many dead letters went back to the queue */
+    public int requeueAllDeadLetters() {
+        List<String> all;
+        lock.lock();
+        try {
+            all = List.copyOf(deadLetters);
+        } finally {
+            lock.unlock();
+        }
+        int requeued = 0;
+        for (String id : all) {
+            if (requeueDeadLetter(id)) {
+                requeued++;
+            }
+        }
+        return requeued;
+    }
+
+    /** Deletes sent emails older than {@code retention} from the trash. */
+    public int purgeTrash(Duration retention) throws IOException {
+        int purged = files.purgeTrash(clock.instant().minus(retention));
+        sent.addAndGet(-purged);
+        return purged;
     }
 
     public int maxRetries() {
         return maxRetries;
+    }
+
+    private static QueueStatus.Batch batch(QueueIndex.Listed listed) {
+        QueueIndex.Entry e = listed.entry();
+        String state = switch (listed.state()) {
+            case PROCESSING -> "processing";
+            case PENDING -> "pending";
+            case SCHEDULED_RETRY -> "scheduled_retry";
+        };
+        return new QueueStatus.Batch(e.id(), e.id() + (listed.state() == QueueIndex.State.PROCESSING
+                ? QueueFiles.PROCESSING : QueueFiles.PENDING), 1, state, e.priority(),
+                Instant.ofEpochMilli(e.createdAtMillis()), e.retryCount(), Instant.ofEpochMilli(e.dueAtMillis()));
+    }
+
+    private void addToIndex(QueuedEmail email, long nowMillis) {
+        index.add(email.id(), email.priority(), email.nextAttemptAt().toEpochMilli(), email.createdAt().toEpochMilli(),
+                email.retryCount(), nowMillis);
+    }
+
+    private void setAside(String id, String reason) {
+        try {
+            files.moveClaimedAside(id, reason);
+            LOG.log(Level.ERROR, "{0} is unreadable and was moved to corrupt/: {1}", id, reason);
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "{0} is unreadable and could not be moved aside: {1}", id, e.getMessage());
+        }
     }
 
     private void forget(String id) {

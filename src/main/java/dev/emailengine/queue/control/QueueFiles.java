@@ -1,5 +1,6 @@
 package dev.emailengine.queue.control;
 
+import dev.emailengine.queue.entity.Location;
 import dev.emailengine.queue.entity.QueuedEmail;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,7 +15,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -98,6 +101,70 @@ public class QueueFiles {
     public void moveToDeadLetter(QueuedEmail dead) throws IOException {
         writeDurably(deadLetter, dead.id() + PENDING, json.write(dead));
         Files.deleteIfExists(queue.resolve(dead.id() + PROCESSING));
+    }
+
+    /** Returns a claimed email to pending as it was (an SMTP outage, not its failure). */
+    public void unclaim(String id) throws IOException {
+        Files.move(queue.resolve(id + PROCESSING), queue.resolve(id + PENDING), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** A claimed file that turned out unreadable: set aside with the reason, never retried. */
+    public void moveClaimedAside(String id, String reason) throws IOException {
+        moveAside(queue.resolve(id + PROCESSING), reason);
+    }
+
+    /** Reads an email wherever it is; empty when no file holds it (unknown, or purged from the trash). */
+    public Optional<QueuedEmail> find(String id, Location location) {
+        Path file = switch (location) {
+            case PENDING -> queue.resolve(id + PENDING);
+            case PROCESSING -> queue.resolve(id + PROCESSING);
+            case TRASH -> trash.resolve(id + PENDING);
+            case DEAD_LETTER -> deadLetter.resolve(id + PENDING);
+        };
+        try {
+            return Optional.of(json.read(Files.readAllBytes(file)));
+        } catch (IOException | CorruptQueueFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Moves a dead letter back to pending with a fresh retry budget; durable. Empty if it is not there. */
+    public Optional<QueuedEmail> requeueDeadLetter(String id, Instant now) throws IOException {
+        Optional<QueuedEmail> dead = find(id, Location.DEAD_LETTER);
+        if (dead.isEmpty()) {
+            return Optional.empty();
+        }
+        QueuedEmail requeued = dead.get().requeued(now);
+        writePending(requeued);
+        Files.deleteIfExists(deadLetter.resolve(id + PENDING));
+        return Optional.of(requeued);
+    }
+
+    /** Ids of the files in the trash or the dead letters (start-up only). */
+    public List<String> idsIn(Location location) throws IOException {
+        Path dir = location == Location.TRASH ? trash : deadLetter;
+        var ids = new ArrayList<String>();
+        for (Path file : list(dir, "batch_*" + PENDING)) {
+            String name = file.getFileName().toString();
+            ids.add(name.substring(0, name.length() - PENDING.length()));
+        }
+        return ids;
+    }
+
+    /** Deletes sent emails older than {@code cutoff}; returns how many went. */
+    public int purgeTrash(Instant cutoff) throws IOException {
+        int purged = 0;
+        for (Path file : list(trash, "batch_*" + PENDING)) {
+            try {
+                if (Files.getLastModifiedTime(file).toInstant().isBefore(cutoff)) {
+                    Files.delete(file);
+                    purged++;
+                }
+            } catch (NoSuchFileException e) {
+                // removed meanwhile
+            }
+        }
+        return purged;
     }
 
     /**

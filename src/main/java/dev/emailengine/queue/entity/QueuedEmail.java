@@ -39,6 +39,21 @@ public record QueuedEmail(
                 templateName, all);
     }
 
+    /** A dead letter sent back by an operator: a new retry budget, due now, history kept. */
+    public QueuedEmail requeued(Instant now) {
+        return new QueuedEmail(version, id, priority, createdAt, 0, maxRetries, now, message, templateName, attempts);
+    }
+
+    /** The message of the most recent failed attempt, or null. */
+    public String lastError() {
+        for (int i = attempts.size() - 1; i >= 0; i--) {
+            if (attempts.get(i).outcome() != Attempt.Outcome.SENT) {
+                return attempts.get(i).message();
+            }
+        }
+        return null;
+    }
+
     /** Records a transient failure and when the next try may happen. */
     public QueuedEmail withRetry(Attempt attempt, Instant next) {
         var all = new ArrayList<>(attempts);

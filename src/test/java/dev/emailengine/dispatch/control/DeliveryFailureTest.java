@@ -10,6 +10,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.internet.InternetAddress;
 import java.net.ConnectException;
+import java.net.SocketException;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.junit.jupiter.api.Test;
@@ -42,13 +43,24 @@ class DeliveryFailureTest {
     }
 
     @Test
-    void anUnreachableServerOrRefusedLoginIsTransientAndBlamesTheServer() {
-        var refused = new MessagingException("Couldn't connect to host, port: 127.0.0.1, 1; timeout -1",
-                new ConnectException("Connection refused"));
+    void failingToConnectOrLogInBlamesTheServerNotTheEmail() {
+        var refused = new SmtpUnavailableException(new MessagingException(
+                "Couldn't connect to host, port: 127.0.0.1, 1; timeout -1", new ConnectException("Connection refused")));
+        var badLogin = new SmtpUnavailableException(new AuthenticationFailedException("535 5.7.8 Authentication failed"));
 
-        assertFalse(DeliveryFailure.of(refused).permanent());
-        assertTrue(DeliveryFailure.of(refused).serverUnreachable());
-        assertTrue(DeliveryFailure.of(new AuthenticationFailedException("535 auth failed")).smtpCode() == 535
-                || DeliveryFailure.of(new AuthenticationFailedException("auth failed")).serverUnreachable());
+        for (DeliveryFailure failure : new DeliveryFailure[] {DeliveryFailure.of(refused), DeliveryFailure.of(badLogin)}) {
+            assertTrue(failure.serverUnreachable(), failure.toString());
+            assertFalse(failure.permanent(), "an outage or a wrong password must not dead-letter mail: " + failure);
+        }
+    }
+
+    @Test
+    void aConnectionLostMidSendIsTransientForThatEmail() {
+        var lost = new MessagingException("Exception reading response", new SocketException("Connection reset"));
+
+        DeliveryFailure failure = DeliveryFailure.of(lost);
+
+        assertFalse(failure.permanent());
+        assertFalse(failure.serverUnreachable());
     }
 }

@@ -12,10 +12,10 @@ class QueueIndexTest {
     @Test
     void claimsHighPriorityFirstAndFifoWithinAPriority() {
         var index = new QueueIndex();
-        index.add("low", 3, 0, 0);
-        index.add("normal-1", 2, 0, 0);
-        index.add("high", 1, 0, 0);
-        index.add("normal-2", 2, 0, 0);
+        index.add("low", 3, 0, 0, 0, 0);
+        index.add("normal-1", 2, 0, 0, 0, 0);
+        index.add("high", 1, 0, 0, 0, 0);
+        index.add("normal-2", 2, 0, 0, 0, 0);
 
         assertEquals("high", index.claimNext(0).id());
         assertEquals("normal-1", index.claimNext(0).id());
@@ -27,8 +27,8 @@ class QueueIndexTest {
     @Test
     void aRetryWaitsForItsTimeWithoutBlockingOthers() {
         var index = new QueueIndex();
-        index.add("retry", 1, 5_000, 1_000);
-        index.add("fresh", 3, 1_000, 1_000);
+        index.add("retry", 1, 5_000, 0, 0, 1_000);
+        index.add("fresh", 3, 1_000, 0, 0, 1_000);
 
         assertEquals(QueueIndex.State.SCHEDULED_RETRY, index.stateOf("retry", 1_000));
         assertEquals("fresh", index.claimNext(1_000).id());

@@ -1,0 +1,76 @@
+package dev.emailengine.dispatch.boundary;
+
+import dev.emailengine.dispatch.control.Dispatcher;
+import dev.emailengine.dispatch.control.Worker;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/** The worker pool: its state in the original's shape, and pause/resume for maintenance windows. */
+@Path("workers")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class WorkersResource {
+
+    @Inject
+    Dispatcher dispatcher;
+
+    @GET
+    @Path("status")
+    public JsonObject status() {
+        var workers = Json.createArrayBuilder();
+        int active = 0;
+        for (Worker w : dispatcher.workers()) {
+            active += w.running() ? 1 : 0;
+            JsonObjectBuilder entry = Json.createObjectBuilder()
+                    .add("worker_id", w.id())
+                    .add("running", w.running())
+                    .add("emails_sent", w.sent())
+                    .add("emails_failed", w.failed())
+                    .add("avg_latency_ms", Math.round(w.averageLatencyMillis() * 100) / 100.0);
+            String current = w.currentEmail();
+            if (current == null) {
+                entry.addNull("current_batch");
+            } else {
+                entry.add("current_batch", current);
+            }
+            workers.add(entry);
+        }
+        var breaker = dispatcher.breaker();
+        JsonObjectBuilder smtp = Json.createObjectBuilder().add("state", breaker.state().name().toLowerCase());
+        if (breaker.lastError() != null) {
+            smtp.add("last_error", breaker.lastError()).add("next_probe_at", breaker.nextProbeAt().toString());
+        }
+        return Json.createObjectBuilder()
+                .add("auto_processing_enabled", dispatcher.autoProcessingEnabled())
+                .add("worker_pool_status", dispatcher.autoProcessingEnabled() ? "running" : "disabled")
+                .add("paused", dispatcher.paused())
+                .add("smtp", smtp)
+                .add("status", Json.createObjectBuilder()
+                        .add("total_workers", dispatcher.workers().size())
+                        .add("active_workers", active)
+                        .add("workers", workers))
+                .build();
+    }
+
+    @POST
+    @Path("pause")
+    public JsonObject pause() {
+        dispatcher.pause();
+        return Json.createObjectBuilder().add("paused", true).add("message", "Delivery paused; intake continues").build();
+    }
+
+    @POST
+    @Path("resume")
+    public JsonObject resume() {
+        dispatcher.resume();
+        return Json.createObjectBuilder().add("paused", false).add("message", "Delivery resumed").build();
+    }
+}

@@ -1,0 +1,67 @@
+package dev.emailengine.queue.control;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Keeps the trash bounded: sent emails older than {@code TRASH_RETENTION} are deleted every hour. */
+@Singleton
+@Startup
+@DependsOn("MailQueue")
+public class TrashJanitor {
+
+    private static final System.Logger LOG = System.getLogger(TrashJanitor.class.getName());
+
+    @Resource(lookup = "concurrent/emailengine/workers")
+    ManagedScheduledExecutorService executor;
+
+    @Inject
+    MailQueue queue;
+
+    @Inject
+    @ConfigProperty(name = "trash.retention", defaultValue = "7d")
+    String retentionText;
+
+    @Inject
+    @ConfigProperty(name = "trash.purge.interval", defaultValue = "1h")
+    String intervalText;
+
+    private ScheduledFuture<?> task;
+
+    @PostConstruct
+    void schedule() {
+        Duration retention = Durations.parse("TRASH_RETENTION", retentionText);
+        Duration interval = Durations.parse("TRASH_PURGE_INTERVAL", intervalText);
+        task = executor.scheduleWithFixedDelay(() -> purge(retention), 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.log(Level.INFO, "trash keeps sent emails for {0}, purged every {1}", retention, interval);
+    }
+
+    private void purge(Duration retention) {
+        try {
+            int purged = queue.purgeTrash(retention);
+            if (purged > 0) {
+                LOG.log(Level.INFO, "purged {0} sent emails older than {1} from the trash", purged, retention);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "trash purge failed: {0}", e.getMessage());
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        if (task != null) {
+            task.cancel(false);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.emailengine.queue.entity;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Everything known about one email: {@code GET /email/{id}} and the dead-letter listing. */
+public record EmailDetails(
+        String requestId,
+        String state,
+        String toEmail,
+        String subject,
+        int priority,
+        Instant createdAt,
+        int retryCount,
+        int maxRetries,
+        Instant nextAttemptAt,
+        String lastError,
+        List<Attempt> attempts) {
+
+    public static EmailDetails of(QueuedEmail email, EmailState state) {
+        boolean waiting = state == EmailState.QUEUED || state == EmailState.RETRYING;
+        return new EmailDetails(email.id(), state.wireName(), email.message().toEmail(), email.message().subject(),
+                email.priority(), email.createdAt(), email.retryCount(), email.maxRetries(),
+                waiting ? email.nextAttemptAt() : null, email.lastError(), email.attempts());
+    }
+}

@@ -1,0 +1,28 @@
+package dev.emailengine.queue.entity;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * {@code GET /status}: the original's fields ({@code total_emails}, {@code total_batches},
+ * {@code batch_size}, {@code batches}) plus counts by state and paging. One email per file, so a
+ * "batch" is one queued email.
+ */
+public record QueueStatus(
+        int totalEmails,
+        int totalBatches,
+        int batchSize,
+        int pending,
+        int scheduledRetry,
+        int processing,
+        long deadLetter,
+        long sent,
+        int offset,
+        int limit,
+        List<Batch> batches) {
+
+    /** One queue file, from the in-memory index (no disk access). */
+    public record Batch(String batchId, String filename, int emailCount, String state, int priority,
+            Instant createdAt, int retryCount, Instant nextAttemptAt) {
+    }
+}

@@ -1,0 +1,141 @@
+package dev.emailengine.queue.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.emailengine.queue.entity.Attempt;
+import dev.emailengine.queue.entity.EmailDetails;
+import dev.emailengine.queue.entity.EmailMessage;
+import dev.emailengine.queue.entity.QueueStatus;
+import dev.emailengine.queue.entity.QueuedEmail;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MailQueueTest {
+
+    @TempDir
+    Path data;
+
+    private MailQueue open(Fsync fsync) {
+        var queue = new MailQueue();
+        queue.dataDir = data.toString();
+        queue.maxRetries = 3;
+        queue.fsync = fsync;
+        queue.start();
+        return queue;
+    }
+
+    private static EmailMessage message(String to) {
+        return new EmailMessage(to, "subject", "body", null);
+    }
+
+    /** Durability is QueueFilesTest's subject; here 10,000 real fsyncs would only slow the test down. */
+    private static final class NoSync extends Fsync {
+        @Override
+        public void file(FileChannel channel, Path path) {
+        }
+
+        @Override
+        protected void forceDirectory(Path directory) {
+        }
+    }
+
+    @Test
+    void statusOfTenThousandQueuedEmailsComesFromMemoryAndIsPaged() throws IOException {
+        MailQueue queue = open(new NoSync());
+        for (int i = 0; i < 10_000; i++) {
+            queue.enqueue(message("user" + i + "@example.com"), i % 100 == 0 ? 1 : 2, null);
+        }
+        // Take the files away: an answer now can only come from the index.
+        Path moved = data.resolveSibling(data.getFileName() + "-moved");
+        Files.move(data, moved);
+        try {
+            QueueStatus first = queue.status(0, 100);
+            QueueStatus later = queue.status(9_950, 100);
+
+            assertEquals(10_000, first.totalEmails());
+            assertEquals(10_000, first.pending());
+            assertEquals(100, first.batches().size());
+            assertTrue(first.batches().stream().allMatch(b -> b.priority() == 1), "high priority is listed (and sent) first");
+            assertEquals(50, later.batches().size());
+            assertTrue(first.batches().get(0).filename().endsWith(".json"));
+        } finally {
+            Files.move(moved, data);
+        }
+    }
+
+    @Test
+    void anEmailCanBeFollowedThroughRetryDeadLetterAndRequeue() {
+        MailQueue queue = open(new Fsync());
+        QueuedEmail email = queue.enqueue(message("a@example.com"), 2, null);
+        assertEquals("queued", queue.find(email.id()).orElseThrow().state());
+
+        QueuedEmail claimed = queue.claimNext().orElseThrow();
+        assertEquals("processing", queue.find(email.id()).orElseThrow().state());
+        var transient451 = new Attempt(Instant.now(), Attempt.Outcome.TRANSIENT_FAILURE, 451, "451 try later");
+        queue.retryLater(claimed, transient451, Instant.now().plusSeconds(60));
+
+        EmailDetails retrying = queue.find(email.id()).orElseThrow();
+        assertEquals("retrying", retrying.state());
+        assertEquals(1, retrying.retryCount());
+        assertEquals("451 try later", retrying.lastError());
+        assertEquals(1, queue.status(0, 10).scheduledRetry());
+        assertTrue(queue.claimNext().isEmpty(), "a retry waits for its time");
+
+        queue.clock = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(2));
+        QueuedEmail again = queue.claimNext().orElseThrow();
+        var rejected = new Attempt(Instant.now(), Attempt.Outcome.PERMANENT_FAILURE, 550, "550 no such user");
+        queue.deadLetter(again, rejected);
+
+        EmailDetails dead = queue.find(email.id()).orElseThrow();
+        assertEquals("dead", dead.state());
+        assertEquals(2, dead.attempts().size());
+        assertEquals(1, queue.deadLetters(0, 10).total());
+
+        assertTrue(queue.requeueDeadLetter(email.id()));
+        EmailDetails requeued = queue.find(email.id()).orElseThrow();
+        assertEquals("queued", requeued.state());
+        assertEquals(0, requeued.retryCount(), "a fresh retry budget");
+        assertEquals(2, requeued.attempts().size(), "the history is kept");
+        assertEquals(0, queue.deadLetters(0, 10).total());
+        assertFalse(queue.requeueDeadLetter(email.id()), "it is no longer a dead letter");
+    }
+
+    @Test
+    void unknownOrMalformedIdsAreNotFoundAndNeverTouchOtherFiles() {
+        MailQueue queue = open(new Fsync());
+
+        assertTrue(queue.find("batch_1795000000000_deadbeef").isEmpty());
+        assertTrue(queue.find("../../etc/passwd").isEmpty());
+        assertFalse(queue.requeueDeadLetter("../queue/x"));
+    }
+
+    @Test
+    void aRestartKeepsPendingEmailsInTheirOrderAndCountsDeadLetters() {
+        MailQueue first = open(new Fsync());
+        QueuedEmail low = first.enqueue(message("low@example.com"), 3, null);
+        QueuedEmail high = first.enqueue(message("high@example.com"), 1, null);
+        QueuedEmail doomed = first.enqueue(message("doomed@example.com"), 2, null);
+        QueuedEmail claimedHigh = first.claimNext().orElseThrow();
+        assertEquals(high.id(), claimedHigh.id());
+        first.deadLetter(first.claimNext().orElseThrow(),
+                new Attempt(Instant.now(), Attempt.Outcome.PERMANENT_FAILURE, 550, "no"));
+        // 'high' is still claimed when the process dies.
+
+        MailQueue second = open(new Fsync());
+
+        assertEquals(2, second.status(0, 10).pending());
+        assertEquals(1, second.status(0, 10).deadLetter());
+        assertEquals(high.id(), second.claimNext().orElseThrow().id(), "the interrupted email comes back first");
+        assertEquals(low.id(), second.claimNext().orElseThrow().id());
+        assertEquals("dead", second.find(doomed.id()).orElseThrow().state());
+    }
+}
