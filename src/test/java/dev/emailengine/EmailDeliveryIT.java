@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.emailengine.testing.Api;
 import dev.emailengine.testing.QueueDirectory;
 import dev.emailengine.testing.TestSmtpServer;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.IntStream;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -62,6 +67,25 @@ class EmailDeliveryIT {
 
     private static String recipient(String label) {
         return label + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    }
+
+    private String post(String to, String subject) {
+        return accepted("{\"to_email\": \"%s\", \"subject\": \"%s\", \"body\": \"x\"}".formatted(to, subject))
+                .getString("request_id");
+    }
+
+    /** Polls GET /email/{id} until it reports {@code state}; fails at the deadline. */
+    private JsonObject awaitState(String id, String state) {
+        long deadline = System.nanoTime() + DELIVERY_DEADLINE.toNanos();
+        while (true) {
+            Api.Reply reply = new Api(base).get("email/" + id);
+            assertEquals(200, reply.status(), reply.body());
+            if (reply.json().getString("state").equals(state)) {
+                return reply.json();
+            }
+            assertTrue(System.nanoTime() < deadline, id + " never reached " + state + ": " + reply.body());
+            LockSupport.parkNanos(Duration.ofMillis(50).toNanos()); // between polls, not before an assertion
+        }
     }
 
     private JsonObject accepted(String json) {
@@ -142,7 +166,7 @@ class EmailDeliveryIT {
         for (int i = 0; i < 50; i++) {
             accepted("{\"to_email\": \"%s\", \"subject\": \"reuse %d\", \"body\": \"x\"}".formatted(to, i));
         }
-        smtp.awaitMessagesTo(to, 50, DELIVERY_DEADLINE);
+        smtp.awaitTo(to, 50, DELIVERY_DEADLINE);
 
         int opened = smtp.connections() - before;
         System.out.println("50 emails used " + opened + " new SMTP connections");
@@ -172,5 +196,125 @@ class EmailDeliveryIT {
         assertTrue(problem.getJsonArray("errors").stream()
                 .anyMatch(e -> e.asJsonObject().getString("field").equals(field)), reply.body());
         assertEquals(before, disk.allIds(), "nothing may be written for a rejected request");
+    }
+
+    @Test
+    void withThirtyPercent451sAndTenRetriesEveryEmailArrivesAndNoneIsDeadLettered() {
+        int count = 40;
+        var ids = new ArrayList<String>();
+        var recipients = new ArrayList<String>();
+        for (int i = 0; i < count; i++) {
+            String to = recipient("flaky30-" + i);
+            recipients.add(to);
+            ids.add(post(to, "flaky " + i));
+        }
+        for (String to : recipients) {
+            smtp.awaitTo(to, 1, Duration.ofSeconds(60));
+        }
+        for (String id : ids) {
+            assertEquals("sent", awaitState(id, "sent").getString("state"));
+        }
+        JsonArray dead = new Api(base).get("dead-letter?limit=1000").json().getJsonArray("emails");
+        assertTrue(dead.stream().noneMatch(e -> ids.contains(e.asJsonObject().getString("request_id"))));
+    }
+
+    @Test
+    void a550IsDeadLetteredAfterExactlyOneAttemptWithItsCodeAndText() throws Exception {
+        String id = post(recipient("reject550"), "rejected");
+
+        JsonObject dead = awaitState(id, "dead");
+
+        JsonArray attempts = dead.getJsonArray("attempts");
+        assertEquals(1, attempts.size(), dead.toString());
+        assertEquals(550, attempts.getJsonObject(0).getInt("smtp_code"));
+        assertTrue(attempts.getJsonObject(0).getString("message").contains("user unknown"), dead.toString());
+        assertEquals(0, dead.getInt("retry_count"));
+        Path file = Path.of(System.getProperty("it.data.dir"), "dead_letter", id + ".json");
+        assertTrue(Files.readString(file).contains("user unknown"), "the dead letter on disk keeps the reply");
+        assertTrue(Files.readString(file).contains("\"to_email\""), "and the original payload");
+    }
+
+    @Test
+    void aDeadLetterRequeuedThroughTheApiIsDeliveredOnceTheServerAcceptsIt() {
+        String to = recipient("gate");
+        String id = post(to, "second chance");
+        awaitState(id, "dead");
+
+        smtp.open(to);
+        Api.Reply retry = new Api(base).post("dead-letter/" + id + "/retry", "");
+
+        assertEquals(200, retry.status(), retry.body());
+        smtp.awaitMessageTo(to, DELIVERY_DEADLINE);
+        JsonObject sent = awaitState(id, "sent");
+        assertEquals(2, sent.getJsonArray("attempts").size(), "the failed attempt stays in the history");
+        assertEquals(404, new Api(base).post("dead-letter/" + id + "/retry", "").status());
+    }
+
+    /**
+     * Three emails that each fail twice with 451 would hold all three workers if a backoff blocked
+     * a worker; the emails posted after them must still arrive before the first retry is due.
+     */
+    @Test
+    void emailsWaitingForARetryDoNotHoldUpOthers() {
+        var failing = IntStream.range(0, 3).mapToObj(i -> post(recipient("fail2-" + i), "fails twice")).toList();
+        Instant earliestRetry = failing.stream()
+                .map(id -> Instant.parse(awaitState(id, "retrying").getString("next_attempt_at")))
+                .min(Instant::compareTo).orElseThrow();
+
+        var others = IntStream.range(0, 5).mapToObj(i -> recipient("flowing-" + i)).toList();
+        others.forEach(to -> post(to, "flows"));
+        for (String to : others) {
+            Instant arrived = smtp.awaitTo(to, 1, DELIVERY_DEADLINE).get(0).at();
+            assertTrue(arrived.isBefore(earliestRetry),
+                    "an email posted after the failures arrived at " + arrived + ", after the first retry was due at "
+                            + earliestRetry);
+        }
+        failing.forEach(id -> awaitState(id, "sent"));
+    }
+
+    @Test
+    void pausedWorkersLeaveTheQueueAloneAndProcessBatchTakesHighPriorityFirst() {
+        assertEquals(200, new Api(base).post("workers/pause", "").status());
+        try {
+            String low = accepted("{\"to_email\": \"%s\", \"subject\": \"low\", \"body\": \"x\", \"priority\": 3}"
+                    .formatted(recipient("prio-low"))).getString("request_id");
+            String normal = post(recipient("prio-normal"), "normal");
+            String high = accepted("{\"to_email\": \"%s\", \"subject\": \"high\", \"body\": \"x\", \"priority\": 1}"
+                    .formatted(recipient("prio-high"))).getString("request_id");
+            assertEquals("queued", new Api(base).get("email/" + low).json().getString("state"));
+
+            var order = new ArrayList<String>();
+            for (int i = 0; i < 3; i++) {
+                JsonObject run = new Api(base).post("process-batch", "").json();
+                assertTrue(run.getBoolean("processed"), run.toString());
+                order.add(run.getString("request_id"));
+            }
+            assertEquals(List.of(high, normal, low), order);
+            JsonObject empty = new Api(base).post("process-batch", "").json();
+            assertEquals(false, empty.getBoolean("processed"));
+            assertTrue(empty.getString("message").length() > 0);
+            assertEquals("sent", new Api(base).get("email/" + high).json().getString("state"));
+        } finally {
+            assertEquals(200, new Api(base).post("workers/resume", "").status());
+        }
+    }
+
+    @Test
+    void statusReportsTheOriginalFieldsCountsAndPagesAndUnknownIdsAre404() {
+        JsonObject status = new Api(base).get("status?limit=5").json();
+        for (String field : List.of("total_emails", "total_batches", "batch_size", "batches", "pending",
+                "scheduled_retry", "processing", "dead_letter", "sent")) {
+            assertTrue(status.containsKey(field), field + " missing from " + status);
+        }
+        assertTrue(status.getJsonArray("batches").size() <= 5);
+        assertTrue(status.getJsonNumber("sent").longValue() > 0);
+
+        Api.Reply unknown = new Api(base).get("email/batch_1795000000000_deadbeef");
+        assertEquals(404, unknown.status());
+        assertEquals("application/problem+json", unknown.contentType());
+        int traversal = new Api(base).get("email/..%2F..%2Fetc%2Fpasswd").status();
+        assertTrue(traversal == 400 || traversal == 404, "path traversal answered " + traversal);
+        assertEquals(404, new Api(base).get("email/not-an-id").status());
+        assertEquals(400, new Api(base).get("status?limit=0").status());
     }
 }

@@ -145,7 +145,7 @@ class RunScriptIT {
             Map<String, String> env = builder.environment();
             for (String inherited : new String[] {"SMTP_SERVER", "PORT", "SMTP_SECURITY", "SENDER_EMAIL", "SENDER_NAME",
                     "PASSWORD", "DATA_DIR", "SMTP_SSL_ENABLE", "SMTP_STARTTLS_ENABLE", "SMTP_AUTH",
-                    "WORKER_POLLING_INTERVAL"}) {
+                    "WORKER_POLLING_INTERVAL", "MAX_RETRIES", "RETRY_BASE_DELAY", "RETRY_MAX_DELAY"}) {
                 env.remove(inherited); // failsafe's settings are for the Arquillian tests
             }
             env.put("HTTP_PORT", String.valueOf(httpPort));

@@ -1,81 +1,200 @@
 package dev.emailengine.testing;
 
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
-import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.Arrays;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.subethamail.smtp.MessageContext;
+import org.subethamail.smtp.MessageHandler;
+import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.server.SMTPServer;
 
 /**
- * The SMTP side of the integration tests: a real GreenMail server on a free loopback port, reached
- * through a {@link ConnectionCountingProxy} on the port the service was configured with
- * ({@code it.smtp.port}). Waiting uses GreenMail's own notification, never a fixed sleep.
+ * The SMTP side of the integration tests: a real SMTP server (SubEthaSMTP) on a free loopback
+ * port, reached through a {@link ConnectionCountingProxy} on the port the service was configured
+ * with. What it answers depends on the recipient's local part, so tests running against one
+ * server cannot disturb each other:
+ * <ul>
+ * <li>{@code flaky30-*}: 451 at DATA for 30 % of deliveries;</li>
+ * <li>{@code fail2-*}: 451 at DATA for the first two deliveries of each message, then accepted;</li>
+ * <li>{@code reject550-*}: 550 at RCPT;</li>
+ * <li>{@code gate-*}: 550 at RCPT until {@link #open(String)} lets that recipient through;</li>
+ * <li>anything else: accepted.</li>
+ * </ul>
+ * Waiting is done on the server's own notification, never a fixed sleep.
  */
 public final class TestSmtpServer implements AutoCloseable {
 
-    private final GreenMail greenMail;
-    private final ConnectionCountingProxy proxy;
-
-    public TestSmtpServer(int servicePort) throws IOException {
-        int greenMailPort = freePort();
-        greenMail = new GreenMail(new ServerSetup(greenMailPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        greenMail.start();
-        proxy = new ConnectionCountingProxy(servicePort, greenMailPort);
+    public record Received(MimeMessage message, Instant at, String recipient) {
+        public String messageId() {
+            try {
+                return message.getMessageID();
+            } catch (MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
+    private final Session parser = Session.getInstance(new Properties());
+    private final List<Received> received = new ArrayList<>();
+    private final Map<String, AtomicInteger> attemptsByMessage = new ConcurrentHashMap<>();
+    private final Set<String> openGates = ConcurrentHashMap.newKeySet();
+    private final int smtpPort;
+    private final ConnectionCountingProxy proxy;
+    private volatile SMTPServer server;
+
+    public TestSmtpServer(int servicePort) throws IOException {
+        this.smtpPort = freePort();
+        start();
+        this.proxy = servicePort > 0 ? new ConnectionCountingProxy(servicePort, smtpPort) : null;
+    }
+
+    /** The server the service was configured with ({@code it.smtp.port}), behind the counting proxy. */
     public static TestSmtpServer onConfiguredPort() throws IOException {
         return new TestSmtpServer(Integer.getInteger("it.smtp.port"));
     }
 
+    /** A server of its own on a free port, without a proxy; {@link #port()} says where. */
+    public static TestSmtpServer onFreePort() throws IOException {
+        return new TestSmtpServer(0);
+    }
+
+    public int port() {
+        return smtpPort;
+    }
+
+    /** (Re)starts listening; with {@link #stop()} this simulates an SMTP outage. */
+    public synchronized void start() {
+        server = SMTPServer.port(smtpPort).bindAddress(InetAddress.getLoopbackAddress())
+                .hostName("smtp.test").messageHandlerFactory(this::handler).build();
+        server.start();
+    }
+
+    /** Stops listening and drops every open connection. */
+    public synchronized void stop() {
+        server.stop();
+    }
+
+    public void open(String recipient) {
+        openGates.add(recipient);
+    }
+
     public int connections() {
-        return proxy.connections();
+        return proxy == null ? 0 : proxy.connections();
     }
 
-    public int receivedCount() {
-        return greenMail.getReceivedMessages().length;
+    public synchronized List<Received> all() {
+        return List.copyOf(received);
     }
 
-    /** Every message received so far whose To header names {@code recipient}. */
-    public List<MimeMessage> messagesTo(String recipient) {
-        return Arrays.stream(greenMail.getReceivedMessages()).filter(m -> isTo(m, recipient)).toList();
+    public synchronized List<Received> to(String recipient) {
+        return received.stream().filter(r -> r.recipient().equals(recipient)).toList();
     }
 
     /** Waits until {@code count} messages to {@code recipient} have arrived, or fails at the deadline. */
-    public List<MimeMessage> awaitMessagesTo(String recipient, int count, Duration timeout) {
+    public List<Received> awaitTo(String recipient, int count, Duration timeout) {
+        return await(r -> r.recipient().equals(recipient), count, timeout, "to " + recipient);
+    }
+
+    public MimeMessage awaitMessageTo(String recipient, Duration timeout) {
+        return awaitTo(recipient, 1, timeout).get(0).message();
+    }
+
+    public synchronized List<Received> await(Predicate<Received> which, int count, Duration timeout, String what) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            MimeMessage[] all = greenMail.getReceivedMessages();
-            List<MimeMessage> found = Arrays.stream(all).filter(m -> isTo(m, recipient)).toList();
+            List<Received> found = received.stream().filter(which).toList();
             if (found.size() >= count) {
                 return found;
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new AssertionError("expected " + count + " message(s) to " + recipient + " within " + timeout
-                        + ", got " + found.size());
+                throw new AssertionError("expected " + count + " message(s) " + what + " within " + timeout + ", got "
+                        + found.size());
             }
-            // Returns as soon as any new message arrives (GreenMail notifies), or when the time is up.
-            greenMail.waitForIncomingEmail(Math.max(1, left / 1_000_000), all.length + 1);
+            try {
+                wait(Math.max(1, left / 1_000_000)); // notified on every arrival
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
         }
     }
 
-    public MimeMessage awaitMessageTo(String recipient, Duration timeout) {
-        return awaitMessagesTo(recipient, 1, timeout).get(0);
+    private synchronized void store(Received r) {
+        received.add(r);
+        notifyAll();
     }
 
-    private static boolean isTo(MimeMessage message, String recipient) {
-        try {
-            Address[] to = message.getRecipients(MimeMessage.RecipientType.TO);
-            return to != null && Arrays.stream(to).anyMatch(a -> a.toString().equals(recipient));
-        } catch (MessagingException e) {
-            return false;
-        }
+    private MessageHandler handler(MessageContext context) {
+        return new MessageHandler() {
+            private final List<String> recipients = new ArrayList<>();
+
+            @Override
+            public void from(String from) {
+            }
+
+            @Override
+            public void recipient(String recipient) throws RejectException {
+                String local = recipient.substring(0, Math.max(0, recipient.indexOf('@')));
+                if (local.startsWith("reject550-")) {
+                    throw new RejectException(550, "5.1.1 <" + recipient + ">: user unknown");
+                }
+                if (local.startsWith("gate-") && !openGates.contains(recipient)) {
+                    throw new RejectException(550, "5.7.1 <" + recipient + ">: not accepted yet");
+                }
+                recipients.add(recipient);
+            }
+
+            @Override
+            public String data(InputStream data) throws RejectException, IOException {
+                byte[] bytes = data.readAllBytes();
+                MimeMessage message;
+                String messageId;
+                try {
+                    message = new MimeMessage(parser, new ByteArrayInputStream(bytes));
+                    messageId = message.getMessageID();
+                } catch (MessagingException e) {
+                    throw new RejectException(554, "5.6.0 unparsable message");
+                }
+                int attempt = attemptsByMessage.computeIfAbsent(String.valueOf(messageId), k -> new AtomicInteger())
+                        .incrementAndGet();
+                for (String recipient : recipients) {
+                    String local = recipient.substring(0, recipient.indexOf('@'));
+                    if (local.startsWith("flaky30-") && ThreadLocalRandom.current().nextInt(100) < 30) {
+                        throw new RejectException(451, "4.3.0 temporary failure, try again");
+                    }
+                    if (local.startsWith("fail2-") && attempt <= 2) {
+                        throw new RejectException(451, "4.3.0 not yet (attempt " + attempt + ")");
+                    }
+                }
+                Instant now = Instant.now();
+                for (String recipient : recipients) {
+                    store(new Received(message, now, recipient));
+                }
+                return null;
+            }
+
+            @Override
+            public void done() {
+            }
+        };
     }
 
     private static int freePort() {
@@ -88,7 +207,9 @@ public final class TestSmtpServer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        proxy.close();
-        greenMail.stop();
+        if (proxy != null) {
+            proxy.close();
+        }
+        stop();
     }
 }
