@@ -1,0 +1,235 @@
+package dev.emailengine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.emailengine.testing.Api;
+import dev.emailengine.testing.PayaraProcess;
+import dev.emailengine.testing.TestSmtpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The service as a process that can die: SIGKILL mid-stream, an SMTP outage, files left on disk
+ * by an earlier life. Each test starts its own Payara Micro child process(es) on its own data
+ * directory and SMTP server, with the default retry settings.
+ */
+class CrashRecoveryIT {
+
+    private static final int WORKERS = 3;
+
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
+    Path data;
+
+    private Map<String, String> settings(TestSmtpServer smtp, int workers) {
+        var env = new HashMap<String, String>();
+        env.put("DATA_DIR", data.toString());
+        env.put("SMTP_SERVER", "127.0.0.1");
+        env.put("PORT", String.valueOf(smtp.port()));
+        env.put("NUM_WORKERS", String.valueOf(workers));
+        return env;
+    }
+
+    private static String idOf(TestSmtpServer.Received r) {
+        String messageId = r.messageId();
+        return messageId.substring(1, messageId.indexOf('@'));
+    }
+
+    /**
+     * Posts steadily from four clients while the server is killed three times, at different
+     * moments; every email that got a 200 must arrive after the last restart.
+     */
+    @Test
+    void sigkillMidStreamLosesNoAcceptedEmail() throws Exception {
+        Set<String> accepted = ConcurrentHashMap.newKeySet();
+        var sequence = new AtomicInteger();
+        int[] killAfterAccepted = {25, 90, 160};
+        try (var smtp = TestSmtpServer.onFreePort()) {
+            for (int round = 0; round < killAfterAccepted.length; round++) {
+                try (var payara = PayaraProcess.start("crash-" + round, settings(smtp, WORKERS))) {
+                    var stop = new AtomicBoolean();
+                    ExecutorService clients = postSteadily(payara.api(), accepted, sequence, stop);
+                    awaitAtLeast(accepted, killAfterAccepted[round]);
+                    payara.kill();
+                    stop.set(true);
+                    clients.shutdown();
+                    assertTrue(clients.awaitTermination(60, TimeUnit.SECONDS));
+                }
+            }
+            try (var payara = PayaraProcess.start("crash-final", settings(smtp, WORKERS))) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+                Set<String> arrived;
+                do {
+                    arrived = smtp.all().stream().map(CrashRecoveryIT::idOf).collect(Collectors.toSet());
+                    if (arrived.containsAll(accepted)) {
+                        break;
+                    }
+                    LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+                } while (System.nanoTime() < deadline);
+                var missing = new ArrayList<>(accepted);
+                missing.removeAll(arrived);
+                assertTrue(missing.isEmpty(), missing.size() + " accepted emails never arrived: " + missing);
+
+                long duplicates = smtp.all().size() - arrived.size();
+                System.out.println(accepted.size() + " accepted, " + smtp.all().size() + " delivered, " + duplicates
+                        + " duplicates over 3 kills");
+                assertTrue(duplicates <= 3L * WORKERS,
+                        duplicates + " duplicates; at most the " + WORKERS + " in flight at each of 3 kills may repeat");
+                awaitNoLeftovers();
+                payara.stop();
+            }
+        }
+    }
+
+    private static ExecutorService postSteadily(Api api, Set<String> accepted, AtomicInteger sequence,
+            AtomicBoolean stop) {
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        for (int c = 0; c < 4; c++) {
+            clients.submit(() -> {
+                while (!stop.get()) {
+                    int n = sequence.incrementAndGet();
+                    try {
+                        Api.Reply reply = api.post("email", """
+                                {"to_email": "crash-%d@example.com", "subject": "crash test %d", "body": "x"}"""
+                                .formatted(n, n));
+                        if (reply.status() == 200) {
+                            accepted.add(reply.json().getString("request_id"));
+                        }
+                    } catch (UncheckedIOException e) {
+                        // the server is dying or dead: no answer, no promise
+                    }
+                }
+            });
+        }
+        return clients;
+    }
+
+    private static void awaitAtLeast(Set<String> accepted, int count) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (accepted.size() < count) {
+            assertTrue(System.nanoTime() < deadline, "only " + accepted.size() + " emails accepted");
+            LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+        }
+    }
+
+    /** Once everything is delivered the queue directory empties: no temp and no processing files remain. */
+    private void awaitNoLeftovers() throws IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            List<String> left;
+            try (Stream<Path> files = Files.list(data.resolve("queue"))) {
+                left = files.map(p -> p.getFileName().toString()).toList();
+            }
+            if (left.isEmpty()) {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, "left in queue/: " + left);
+            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+        }
+    }
+
+    /**
+     * The SMTP server is down for 60 s while emails keep coming; with the default retry settings
+     * none may be dead-lettered, and all arrive once it is back.
+     */
+    @Test
+    void aSixtySecondSmtpOutageDeadLettersNothing() throws Exception {
+        try (var smtp = TestSmtpServer.onFreePort();
+                var payara = PayaraProcess.start("outage", settings(smtp, WORKERS))) {
+            Api api = payara.api();
+            smtp.stop();
+            var ids = new ArrayList<String>();
+            for (int i = 0; i < 20; i++) {
+                Api.Reply reply = api.post("email", """
+                        {"to_email": "outage-%d@example.com", "subject": "during the outage", "body": "x"}"""
+                        .formatted(i));
+                assertEquals(200, reply.status(), "intake continues during an outage: " + reply.body());
+                ids.add(reply.json().getString("request_id"));
+            }
+            long outageEnds = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            boolean sawBreakerOpen = false;
+            while (System.nanoTime() < outageEnds) {
+                assertEquals(0, api.get("status").json().getInt("dead_letter"), "an outage dead-lettered mail");
+                sawBreakerOpen |= !"closed".equals(api.get("workers/status").json().getJsonObject("smtp").getString("state"));
+                LockSupport.parkNanos(Duration.ofMillis(500).toNanos()); // between polls, not before an assertion
+            }
+            assertTrue(sawBreakerOpen, "the dispatcher never noticed the outage");
+            smtp.start();
+
+            smtp.await(r -> ids.contains(idOf(r)), ids.size(), Duration.ofSeconds(90), "sent after the outage");
+            for (String id : ids) {
+                assertEquals(0, api.get("email/" + id).json().getInt("retry_count"),
+                        "the outage cost " + id + " part of its retry budget");
+            }
+            assertEquals(0, api.get("status").json().getInt("dead_letter"));
+            payara.stop();
+        }
+    }
+
+    /**
+     * An earlier life left a pending file, a claimed one, a corrupt one and a temp file. With one
+     * worker, delivery order is observable: after a pause, high priority goes first.
+     */
+    @Test
+    void filesLeftByAnEarlierLifeAreRecoveredAndPriorityOrdersDelivery() throws Exception {
+        Path queue = Files.createDirectories(data.resolve("queue"));
+        Files.writeString(queue.resolve("batch_1795000000000_00000001.json"), seeded("batch_1795000000000_00000001"));
+        Files.writeString(queue.resolve("batch_1795000000000_00000002.processing.json"),
+                seeded("batch_1795000000000_00000002"));
+        Files.writeString(queue.resolve("batch_1795000000000_00000003.json"), "{\"version\": 1, \"id\": ");
+        Files.writeString(queue.resolve(".tmp-batch_1795000000000_00000004.json"), "{\"half\": ");
+
+        try (var smtp = TestSmtpServer.onFreePort();
+                var payara = PayaraProcess.start("recovery", settings(smtp, 1))) {
+            smtp.awaitTo("seeded-batch_1795000000000_00000001@example.com", 1, Duration.ofSeconds(30));
+            smtp.awaitTo("seeded-batch_1795000000000_00000002@example.com", 1, Duration.ofSeconds(30));
+            assertTrue(Files.readString(data.resolve("corrupt/batch_1795000000000_00000003.json.reason.txt"))
+                    .contains("unparsable JSON"));
+            assertFalse(Files.exists(queue.resolve(".tmp-batch_1795000000000_00000004.json")));
+            awaitNoLeftovers();
+
+            Api api = payara.api();
+            assertEquals(200, api.post("workers/pause", "").status());
+            for (String[] p : new String[][] {{"3", "low"}, {"2", "normal"}, {"1", "high"}}) {
+                assertEquals(200, api.post("email", """
+                        {"to_email": "order-%s@example.com", "subject": "%s", "body": "x", "priority": %s}"""
+                        .formatted(p[1], p[1], p[0])).status());
+            }
+            assertEquals(200, api.post("workers/resume", "").status());
+
+            var order = smtp.await(r -> r.recipient().startsWith("order-"), 3, Duration.ofSeconds(30), "in order")
+                    .stream().map(TestSmtpServer.Received::recipient).toList();
+            assertEquals(List.of("order-high@example.com", "order-normal@example.com", "order-low@example.com"), order);
+            payara.stop();
+        }
+    }
+
+    /** A queue file as an earlier run wrote it (format version 1). */
+    private static String seeded(String id) {
+        return """
+                {"version": 1, "id": "%s", "priority": 2, "created_at": "2026-11-28T10:00:00Z",
+                 "retry_count": 0, "max_retries": 3, "next_attempt_at": "2026-11-28T10:00:00Z",
+                 "message": {"to_email": "seeded-%s@example.com", "subject": "seeded", "text_body": "from an earlier life"},
+                 "attempts": []}""".formatted(id, id);
+    }
+}

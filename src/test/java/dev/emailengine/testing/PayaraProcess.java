@@ -1,0 +1,111 @@
+package dev.emailengine.testing;
+
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.ServerSocket;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The built WAR on Payara Micro as a child process, started the way run.sh starts it, for tests
+ * that must kill the server (SIGKILL) or restart it on the same data directory.
+ */
+public final class PayaraProcess implements AutoCloseable {
+
+    private static final Duration START_DEADLINE = Duration.ofSeconds(240);
+
+    private final Process process;
+    private final int httpPort;
+    private final Path log;
+
+    private PayaraProcess(Process process, int httpPort, Path log) {
+        this.process = process;
+        this.httpPort = httpPort;
+        this.log = log;
+    }
+
+    /**
+     * @param env the service's settings (DATA_DIR, SMTP_SERVER, PORT, ...); nothing of the test
+     *            JVM's own environment is passed on except PATH and JAVA_HOME
+     */
+    public static PayaraProcess start(String name, Map<String, String> env) throws IOException, InterruptedException {
+        int port = freePort();
+        Path log = Path.of("target", "payara-" + name + ".log");
+        Path tmp = Files.createDirectories(Path.of("target", "payara-tmp-" + name));
+        var builder = new ProcessBuilder("java", "-Xmx512m", "-Djava.io.tmpdir=" + tmp, "-jar",
+                "target/payara-micro.jar", "--deploy", "target/email-engine.war", "--nohazelcast",
+                "--port", String.valueOf(port),
+                "--prebootcommandfile", "server-config/payara/pre-boot-commands.asadmin",
+                "--postbootcommandfile", "server-config/payara/post-boot-commands.asadmin")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Map<String, String> childEnv = builder.environment();
+        childEnv.keySet().retainAll(java.util.Set.of("PATH", "JAVA_HOME", "HOME", "LANG"));
+        childEnv.put("SMTP_SSL_ENABLE", "false");
+        childEnv.put("SMTP_STARTTLS_ENABLE", "false");
+        childEnv.put("SMTP_AUTH", "false");
+        childEnv.put("SENDER_EMAIL", "engine@emailengine.test");
+        childEnv.putAll(env);
+        long logStart = Files.exists(log) ? Files.size(log) : 0;
+        var payara = new PayaraProcess(builder.start(), port, log);
+        long deadline = System.nanoTime() + START_DEADLINE.toNanos();
+        while (true) {
+            String output = Files.readString(log).substring((int) logStart);
+            if (output.contains("Exception while deploying") || java.util.regex.Pattern.compile("Boot Command \\S+ failed").matcher(output).find()) {
+                payara.kill();
+                throw new AssertionError("Payara failed to deploy; see " + log);
+            }
+            if (output.contains(" ready in ")) {
+                return payara;
+            }
+            if (!payara.process.isAlive() || System.nanoTime() > deadline) {
+                payara.kill();
+                throw new AssertionError("Payara did not start; see " + log);
+            }
+            payara.process.waitFor(200, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    public URL url() {
+        try {
+            return new URL("http://127.0.0.1:" + httpPort + "/");
+        } catch (MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Api api() {
+        return new Api(url());
+    }
+
+    /** SIGKILL: no shutdown hooks, no chance to finish anything. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(60, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM, as a service manager stops it. */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            kill();
+            throw new AssertionError("Payara did not stop within 60 s of SIGTERM; see " + log);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
