@@ -26,16 +26,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The one owner of the queue. File work (writes, fsyncs, renames) happens outside the lock so
- * parallel requests share fsyncs; the lock only covers the in-memory index, which is what makes
+ * The one owner of the queue. File work (writes, fsyncs, renames) happens outside any lock so
+ * parallel requests share fsyncs; only the in-memory index is synchronised, which is what makes
  * claims, lookups and status pages cheap. Concurrency is bean-managed because the container's
  * default write lock would serialise every enqueue behind one disk sync.
  */
@@ -58,12 +53,7 @@ public class MailQueue {
     Clock clock = Clock.systemUTC();
     Fsync fsync = new Fsync();
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition workArrived = lock.newCondition();
     private final QueueIndex index = new QueueIndex();
-    /** Dead-letter ids, oldest first (ids sort by arrival); small enough to keep, so paging needs no listing. */
-    private final TreeSet<String> deadLetters = new TreeSet<>();
-    private final AtomicLong sent = new AtomicLong();
     private final EmailIds ids = new EmailIds();
     private QueueFiles files;
 
@@ -74,8 +64,8 @@ public class MailQueue {
         var recovered = new ArrayList<QueuedEmail>();
         try {
             files.recover(recovered::add, message -> LOG.log(Level.WARNING, message));
-            sent.set(files.idsIn(Location.TRASH).size());
-            deadLetters.addAll(files.idsIn(Location.DEAD_LETTER));
+            index.setSentCount(files.idsIn(Location.TRASH).size());
+            files.idsIn(Location.DEAD_LETTER).forEach(index::dead);
         } catch (IOException e) {
             throw new QueueStorageException("cannot read the queue under " + root, e);
         }
@@ -85,8 +75,9 @@ public class MailQueue {
         for (QueuedEmail email : recovered) {
             addToIndex(email, now);
         }
+        QueueIndex.Snapshot counts = index.snapshot(0, 0, now);
         LOG.log(Level.INFO, "Queue at {0}: {1} pending, {2} dead letters, {3} sent in the trash", root,
-                recovered.size(), deadLetters.size(), sent.get());
+                recovered.size(), counts.deadLetters(), counts.sent());
     }
 
     /** Persists the email durably, then makes it claimable and wakes an idle worker. */
@@ -99,13 +90,7 @@ public class MailQueue {
         } catch (IOException e) {
             throw new QueueStorageException("could not store the email", e);
         }
-        lock.lock();
-        try {
-            addToIndex(email, clock.millis());
-            workArrived.signal();
-        } finally {
-            lock.unlock();
-        }
+        addToIndex(email, clock.millis());
         LOG.log(Level.INFO, "{0} queued, priority {1}", email.id(), priority);
         return email;
     }
@@ -113,13 +98,7 @@ public class MailQueue {
     /** The best due email, renamed to processing and owned by the caller until it reports back. */
     public Optional<QueuedEmail> claimNext() {
         while (true) {
-            QueueIndex.Entry entry;
-            lock.lock();
-            try {
-                entry = index.claimNext(clock.millis());
-            } finally {
-                lock.unlock();
-            }
+            QueueIndex.Entry entry = index.claimNext(clock.millis());
             if (entry == null) {
                 return Optional.empty();
             }
@@ -134,35 +113,18 @@ public class MailQueue {
             } catch (IOException e) {
                 LOG.log(Level.ERROR, "{0} could not be claimed: {1}", entry.id(), e.getMessage());
             }
-            forget(entry.id());
+            index.finished(entry.id());
         }
     }
 
     /** Blocks until an email may be due or {@code max} has passed; returns at once if one is due. */
     public void awaitWork(Duration max) throws InterruptedException {
-        lock.lock();
-        try {
-            long now = clock.millis();
-            if (index.hasDue(now)) {
-                return;
-            }
-            long waitMillis = Math.min(max.toMillis(), index.nextDueAtMillis() - now);
-            if (waitMillis > 0) {
-                workArrived.await(waitMillis, TimeUnit.MILLISECONDS);
-            }
-        } finally {
-            lock.unlock();
-        }
+        index.awaitDue(max.toMillis(), clock);
     }
 
     /** Wakes every waiting worker, for shutdown. */
     public void wakeAll() {
-        lock.lock();
-        try {
-            workArrived.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        index.wakeAll();
     }
 
     public void delivered(QueuedEmail email, Attempt attempt) {
@@ -171,8 +133,7 @@ public class MailQueue {
         } catch (IOException e) {
             LOG.log(Level.ERROR, "{0} was sent but could not be moved to the trash: {1}", email.id(), e.getMessage());
         }
-        sent.incrementAndGet();
-        forget(email.id());
+        index.sent(email.id());
         LOG.log(Level.INFO, "{0} sent", email.id());
     }
 
@@ -184,16 +145,10 @@ public class MailQueue {
         } catch (IOException e) {
             // The processing file stays; start-up requeues it, so the email is delayed, not lost.
             LOG.log(Level.ERROR, "{0} could not be put back for retry: {1}", email.id(), e.getMessage());
-            forget(email.id());
+            index.finished(email.id());
             return;
         }
-        lock.lock();
-        try {
-            index.finished(email.id());
-            addToIndex(updated, clock.millis());
-        } finally {
-            lock.unlock();
-        }
+        addToIndex(updated, clock.millis());
         LOG.log(Level.INFO, "{0} retry {1} of {2} at {3}: {4}", email.id(), updated.retryCount(),
                 updated.maxRetries(), nextAttemptAt, attempt.message());
     }
@@ -204,15 +159,10 @@ public class MailQueue {
             files.unclaim(email.id());
         } catch (IOException e) {
             LOG.log(Level.ERROR, "{0} could not be put back: {1}", email.id(), e.getMessage());
-            forget(email.id());
+            index.finished(email.id());
             return;
         }
-        lock.lock();
-        try {
-            index.unclaim(email.id(), clock.millis());
-        } finally {
-            lock.unlock();
-        }
+        index.unclaim(email.id(), clock.millis());
         LOG.log(Level.DEBUG, "{0} deferred: SMTP server unavailable", email.id());
     }
 
@@ -221,32 +171,20 @@ public class MailQueue {
             files.moveToDeadLetter(email.withAttempt(attempt));
         } catch (IOException e) {
             LOG.log(Level.ERROR, "{0} could not be dead-lettered: {1}", email.id(), e.getMessage());
-            forget(email.id());
+            index.finished(email.id());
             return;
         }
-        lock.lock();
-        try {
-            index.finished(email.id());
-            deadLetters.add(email.id());
-        } finally {
-            lock.unlock();
-        }
+        index.dead(email.id());
         LOG.log(Level.WARNING, "{0} dead-lettered after {1} attempt(s): {2}", email.id(), email.attempts().size() + 1,
                 attempt.message());
     }
 
     /** One page of the queue, answered from memory alone. */
     public QueueStatus status(int offset, int limit) {
-        lock.lock();
-        try {
-            long now = clock.millis();
-            var batches = index.page(offset, limit, now).stream().map(MailQueue::batch).toList();
-            int total = index.size();
-            return new QueueStatus(total, total, 1, index.dueCount(now), index.waitingCount(now),
-                    index.processingCount(), deadLetters.size(), sent.get(), offset, limit, batches);
-        } finally {
-            lock.unlock();
-        }
+        QueueIndex.Snapshot snapshot = index.snapshot(offset, limit, clock.millis());
+        var batches = snapshot.page().stream().map(MailQueue::batch).toList();
+        return new QueueStatus(snapshot.total(), snapshot.total(), 1, snapshot.due(), snapshot.waiting(),
+                snapshot.processing(), snapshot.deadLetters(), snapshot.sent(), offset, limit, batches);
     }
 
     /** Everything known about one email, wherever it is; empty for an unknown (or purged) id. */
@@ -256,15 +194,8 @@ public class MailQueue {
         }
         // The file may move between the index lookup and the read; a second look settles it.
         for (int tries = 0; tries < 3; tries++) {
-            QueueIndex.State active;
-            boolean dead;
-            lock.lock();
-            try {
-                active = index.stateOf(id, clock.millis());
-                dead = deadLetters.contains(id);
-            } finally {
-                lock.unlock();
-            }
+            QueueIndex.State active = index.stateOf(id, clock.millis());
+            boolean dead = index.isDead(id);
             Optional<EmailDetails> found = active != null ? findActive(id, active)
                     : dead ? files.find(id, Location.DEAD_LETTER).map(e -> EmailDetails.of(e, EmailState.DEAD))
                     : files.find(id, Location.TRASH).map(e -> EmailDetails.of(e, EmailState.SENT));
@@ -285,15 +216,8 @@ public class MailQueue {
 
     /** Newest first; reads only the files on the page. */
     public DeadLetterPage deadLetters(int offset, int limit) {
-        List<String> page;
-        int total;
-        lock.lock();
-        try {
-            total = deadLetters.size();
-            page = deadLetters.descendingSet().stream().skip(offset).limit(limit).toList();
-        } finally {
-            lock.unlock();
-        }
+        int total = index.snapshot(0, 0, clock.millis()).deadLetters();
+        List<String> page = index.deadLetterPage(offset, limit);
         var emails = page.stream().map(id -> files.find(id, Location.DEAD_LETTER)).flatMap(Optional::stream)
                 .map(e -> EmailDetails.of(e, EmailState.DEAD)).toList();
         return new DeadLetterPage(total, offset, limit, emails);
@@ -313,29 +237,15 @@ public class MailQueue {
         if (requeued.isEmpty()) {
             return false;
         }
-        lock.lock();
-        try {
-            deadLetters.remove(id);
-            addToIndex(requeued.get(), clock.millis());
-            workArrived.signal();
-        } finally {
-            lock.unlock();
-        }
+        addToIndex(requeued.get(), clock.millis());
         LOG.log(Level.INFO, "{0} requeued from the dead letters", id);
         return true;
     }
 
     /** @return how many dead letters went back to the queue */
     public int requeueAllDeadLetters() {
-        List<String> all;
-        lock.lock();
-        try {
-            all = List.copyOf(deadLetters);
-        } finally {
-            lock.unlock();
-        }
         int requeued = 0;
-        for (String id : all) {
+        for (String id : index.allDeadLetters()) {
             if (requeueDeadLetter(id)) {
                 requeued++;
             }
@@ -346,7 +256,7 @@ public class MailQueue {
     /** Deletes sent emails older than {@code retention} from the trash. */
     public int purgeTrash(Duration retention) throws IOException {
         int purged = files.purgeTrash(clock.instant().minus(retention));
-        sent.addAndGet(-purged);
+        index.purged(purged);
         return purged;
     }
 
@@ -377,15 +287,6 @@ public class MailQueue {
             LOG.log(Level.ERROR, "{0} is unreadable and was moved to corrupt/: {1}", id, reason);
         } catch (IOException e) {
             LOG.log(Level.ERROR, "{0} is unreadable and could not be moved aside: {1}", id, e.getMessage());
-        }
-    }
-
-    private void forget(String id) {
-        lock.lock();
-        try {
-            index.finished(id);
-        } finally {
-            lock.unlock();
         }
     }
 }

@@ -12,7 +12,8 @@ import java.util.TreeSet;
  * The in-memory view of what is waiting, so no claim, lookup or status page ever lists the
  * directory. Due emails are ordered by priority, then arrival; emails waiting for a retry are
  * ordered by due time and join the due set when their time comes. Holds ids and numbers only,
- * never bodies (about 150 bytes an email). Not thread-safe: {@link MailQueue} guards it.
+ * never bodies (about 150 bytes an email). Also knows the dead letters (ids only) and counts the
+ * sent emails. Thread-safe: every method holds the index's monitor, and never for any I/O.
  */
 class QueueIndex {
 
@@ -26,6 +27,13 @@ class QueueIndex {
     record Listed(Entry entry, State state) {
     }
 
+    /** A consistent view for a status page. */
+    record Snapshot(List<Listed> page, int due, int waiting, int processing, int deadLetters, long sent) {
+        int total() {
+            return due + waiting + processing;
+        }
+    }
+
     private static final Comparator<Entry> BY_PRIORITY = Comparator.comparingInt(Entry::priority)
             .thenComparingLong(Entry::sequence);
     private static final Comparator<Entry> BY_DUE_TIME = Comparator.comparingLong(Entry::dueAtMillis)
@@ -35,17 +43,73 @@ class QueueIndex {
     private final TreeSet<Entry> waiting = new TreeSet<>(BY_DUE_TIME);
     private final Map<String, Entry> pending = new HashMap<>();
     private final Map<String, Entry> processing = new LinkedHashMap<>();
+    /** Dead-letter ids, oldest first (ids sort by arrival). */
+    private final TreeSet<String> deadLetters = new TreeSet<>();
+    private long sent;
     private long nextSequence;
 
-    /** Adds a pending email; ones added earlier are claimed earlier within a priority. */
-    void add(String id, int priority, long dueAtMillis, long createdAtMillis, int retryCount, long nowMillis) {
+    /**
+     * Adds a pending email (a new one, a retry, or a requeued dead letter) and wakes one waiting
+     * worker; ones added earlier are claimed earlier within a priority.
+     */
+    synchronized void add(String id, int priority, long dueAtMillis, long createdAtMillis, int retryCount, long nowMillis) {
+        processing.remove(id);
+        deadLetters.remove(id);
         var entry = new Entry(id, priority, nextSequence++, dueAtMillis, createdAtMillis, retryCount);
         pending.put(id, entry);
         (dueAtMillis <= nowMillis ? due : waiting).add(entry);
+        notify();
+    }
+
+    /** Blocks until an email is due or {@code maxMillis} passed; returns at once if one is due. */
+    synchronized void awaitDue(long maxMillis, java.time.Clock clock) throws InterruptedException {
+        long now = clock.millis();
+        if (hasDue(now)) {
+            return;
+        }
+        long waitMillis = Math.min(maxMillis, nextDueAtMillis() - now);
+        if (waitMillis > 0) {
+            wait(waitMillis);
+        }
+    }
+
+    synchronized void wakeAll() {
+        notifyAll();
+    }
+
+    synchronized void sent(String id) {
+        processing.remove(id);
+        sent++;
+    }
+
+    synchronized void setSentCount(long count) {
+        sent = count;
+    }
+
+    synchronized void purged(int count) {
+        sent = Math.max(0, sent - count);
+    }
+
+    synchronized void dead(String id) {
+        processing.remove(id);
+        deadLetters.add(id);
+    }
+
+    synchronized boolean isDead(String id) {
+        return deadLetters.contains(id);
+    }
+
+    /** Newest first. */
+    synchronized List<String> deadLetterPage(int offset, int limit) {
+        return deadLetters.descendingSet().stream().skip(offset).limit(limit).toList();
+    }
+
+    synchronized List<String> allDeadLetters() {
+        return List.copyOf(deadLetters);
     }
 
     /** Removes and returns the best due email, now marked processing, or null. */
-    Entry claimNext(long nowMillis) {
+    synchronized Entry claimNext(long nowMillis) {
         promoteDue(nowMillis);
         Entry next = due.pollFirst();
         if (next != null) {
@@ -56,21 +120,22 @@ class QueueIndex {
     }
 
     /** Puts a claimed email back unchanged, in its old place (an outage deferred it). */
-    void unclaim(String id, long nowMillis) {
+    synchronized void unclaim(String id, long nowMillis) {
         Entry entry = processing.remove(id);
         if (entry != null) {
             pending.put(id, entry);
             (entry.dueAtMillis() <= nowMillis ? due : waiting).add(entry);
+            notify();
         }
     }
 
     /** Forgets an email that left the queue (sent, dead, or found missing on disk). */
-    void finished(String id) {
+    synchronized void finished(String id) {
         processing.remove(id);
     }
 
     /** Removes a pending email (cancelled); false when it is not pending. */
-    boolean remove(String id) {
+    synchronized boolean remove(String id) {
         Entry entry = pending.remove(id);
         if (entry == null) {
             return false;
@@ -80,17 +145,17 @@ class QueueIndex {
         return true;
     }
 
-    boolean hasDue(long nowMillis) {
+    synchronized boolean hasDue(long nowMillis) {
         promoteDue(nowMillis);
         return !due.isEmpty();
     }
 
     /** When the earliest waiting retry becomes due, or {@code Long.MAX_VALUE} if none waits. */
-    long nextDueAtMillis() {
+    synchronized long nextDueAtMillis() {
         return waiting.isEmpty() ? Long.MAX_VALUE : waiting.first().dueAtMillis();
     }
 
-    State stateOf(String id, long nowMillis) {
+    synchronized State stateOf(String id, long nowMillis) {
         promoteDue(nowMillis);
         if (processing.containsKey(id)) {
             return State.PROCESSING;
@@ -102,35 +167,22 @@ class QueueIndex {
         return due.contains(entry) ? State.PENDING : State.SCHEDULED_RETRY;
     }
 
-    int dueCount(long nowMillis) {
-        promoteDue(nowMillis);
-        return due.size();
-    }
-
-    int waitingCount(long nowMillis) {
-        promoteDue(nowMillis);
-        return waiting.size();
-    }
-
-    int processingCount() {
-        return processing.size();
-    }
-
-    int size() {
-        return pending.size() + processing.size();
-    }
-
     /**
      * One page of the queue in the order it will be worked: being processed, then due (claim
      * order), then waiting for a retry (due-time order). Costs O(offset + limit).
      */
-    List<Listed> page(int offset, int limit, long nowMillis) {
+    synchronized List<Listed> page(int offset, int limit, long nowMillis) {
         promoteDue(nowMillis);
         var cursor = new PageCursor(offset, limit);
         cursor.take(processing.values(), State.PROCESSING);
         cursor.take(due, State.PENDING);
         cursor.take(waiting, State.SCHEDULED_RETRY);
         return cursor.page;
+    }
+
+    synchronized Snapshot snapshot(int offset, int limit, long nowMillis) {
+        List<Listed> listed = page(offset, limit, nowMillis);
+        return new Snapshot(listed, due.size(), waiting.size(), processing.size(), deadLetters.size(), sent);
     }
 
     private static final class PageCursor {
