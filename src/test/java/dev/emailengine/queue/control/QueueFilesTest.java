@@ -145,4 +145,20 @@ class QueueFilesTest {
         assertEquals(List.of(), recovered);
         assertFalse(Files.exists(data.resolve("queue/" + email.id() + ".processing.json")));
     }
+
+    @Test
+    void theTrashKeepsOnlyWhatIsYoungerThanTheRetention() throws IOException {
+        var files = new QueueFiles(data, new Fsync());
+        for (String id : List.of("batch_1795000000000_00000007", "batch_1795000000000_00000008")) {
+            files.writePending(email(id));
+            files.moveToTrash(files.claim(id));
+        }
+        Path old = data.resolve("trash/batch_1795000000000_00000007.json");
+        Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.from(Instant.now().minus(java.time.Duration.ofDays(8))));
+
+        int purged = files.purgeTrash(Instant.now().minus(java.time.Duration.ofDays(7)));
+
+        assertEquals(1, purged);
+        assertEquals(List.of("batch_1795000000000_00000008.json"), RecordingFsync.names(data.resolve("trash")));
+    }
 }
