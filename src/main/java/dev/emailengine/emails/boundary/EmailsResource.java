@@ -8,6 +8,7 @@ import dev.emailengine.emails.entity.EmailRequest;
 import dev.emailengine.queue.control.MailQueue;
 import dev.emailengine.queue.entity.EmailDetails;
 import dev.emailengine.queue.entity.QueuedEmail;
+import dev.emailengine.templates.control.Templates;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -31,6 +32,9 @@ public class EmailsResource {
     MailQueue queue;
 
     @Inject
+    Templates templates;
+
+    @Inject
     @ConfigProperty(name = "max.request.bytes", defaultValue = "16777216")
     long maxRequestBytes;
 
@@ -45,7 +49,7 @@ public class EmailsResource {
     @PostConstruct
     void init() {
         reader = new RequestBodyReader(maxRequestBytes);
-        assembler = new EmailAssembler(maxBodyBytes);
+        assembler = new EmailAssembler(maxBodyBytes, templates);
     }
 
     @GET

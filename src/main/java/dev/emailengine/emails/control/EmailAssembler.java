@@ -4,36 +4,33 @@ import dev.emailengine.emails.entity.EmailRequest;
 import dev.emailengine.problems.control.InvalidInputException;
 import dev.emailengine.problems.entity.FieldError;
 import dev.emailengine.queue.entity.EmailMessage;
+import dev.emailengine.templates.control.Templates;
+import dev.emailengine.templates.entity.RenderedEmail;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
- * Applies the rules of a plain (non-template) email and produces the message to queue. Every
+ * Applies the rules of an email request and produces the fully rendered message to queue. Every
  * broken rule is reported at once; nothing is queued unless all hold.
  */
 public class EmailAssembler {
 
-    static final Pattern TEMPLATE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-
     private final long maxBodyBytes;
+    private final Templates templates;
 
-    public EmailAssembler(long maxBodyBytes) {
+    public EmailAssembler(long maxBodyBytes, Templates templates) {
         this.maxBodyBytes = maxBodyBytes;
+        this.templates = templates;
     }
 
     public EmailMessage assemble(EmailRequest request) {
+        return request.templateName() != null ? fromTemplate(request) : plain(request);
+    }
+
+    private EmailMessage plain(EmailRequest request) {
         var errors = new ArrayList<FieldError>();
         String to = HeaderValues.address("to_email", request.toEmail(), errors);
-        if (request.templateName() != null) {
-            if (!TEMPLATE_NAME.matcher(request.templateName()).matches()) {
-                errors.add(new FieldError("template_name", "must be 1 to 64 of A-Z, a-z, 0-9, _ and -"));
-            } else {
-                errors.add(new FieldError("template_name", "unknown template '" + request.templateName() + "'"));
-            }
-            throw new InvalidInputException(400, "Invalid request", errors);
-        }
         String subject = subject(request.subject(), errors);
         if (request.body() == null || request.body().isBlank()) {
             errors.add(new FieldError("body", "is required unless template_name is given"));
@@ -50,6 +47,27 @@ public class EmailAssembler {
             case MULTIPART -> new EmailMessage(to, subject, request.body(),
                     request.htmlBody() != null ? request.htmlBody() : request.body());
         };
+    }
+
+    /**
+     * Subject and body come from the template (an explicit subject wins); its files decide the
+     * MIME shape. Rendering happens here, before anything is queued.
+     */
+    private EmailMessage fromTemplate(EmailRequest request) {
+        var errors = new ArrayList<FieldError>();
+        String to = HeaderValues.address("to_email", request.toEmail(), errors);
+        String subjectOverride = request.subject() == null ? null : subject(request.subject(), errors);
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(400, "Invalid request", errors);
+        }
+        RenderedEmail rendered = templates.render(request.templateName(), request.templateVars(), subjectOverride);
+        String subject = subject(rendered.subject(), errors);
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(400, "Invalid request", errors);
+        }
+        checkSize("body", rendered.text());
+        checkSize("body", rendered.html());
+        return new EmailMessage(to, subject, rendered.text(), rendered.html());
     }
 
     private static String subject(String subject, List<FieldError> errors) {

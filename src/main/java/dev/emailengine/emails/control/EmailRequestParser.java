@@ -4,12 +4,12 @@ import dev.emailengine.emails.entity.EmailFormat;
 import dev.emailengine.emails.entity.EmailRequest;
 import dev.emailengine.problems.control.InvalidInputException;
 import dev.emailengine.problems.entity.FieldError;
+import dev.emailengine.templates.control.TemplateVars;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,11 +22,11 @@ public class EmailRequestParser {
 
     public EmailRequest parse(JsonObject json) {
         var errors = new ArrayList<FieldError>();
-        String toEmail = string(json, "to_email", errors);
-        String subject = string(json, "subject", errors);
-        String body = string(json, "body", errors);
-        String htmlBody = string(json, "html_body", errors);
-        String formatText = string(json, "format", errors);
+        String toEmail = JsonFields.string(json, "to_email", errors);
+        String subject = JsonFields.string(json, "subject", errors);
+        String body = JsonFields.string(json, "body", errors);
+        String htmlBody = JsonFields.string(json, "html_body", errors);
+        String formatText = JsonFields.string(json, "format", errors);
         EmailFormat format = EmailFormat.PLAIN;
         if (formatText != null) {
             format = EmailFormat.parse(formatText).orElse(null);
@@ -35,24 +35,12 @@ public class EmailRequestParser {
             }
         }
         int priority = priority(json, errors);
-        String templateName = string(json, "template_name", errors);
-        Map<String, String> templateVars = templateVars(json, errors);
+        String templateName = JsonFields.string(json, "template_name", errors);
+        Map<String, String> templateVars = TemplateVars.parse(json.get("template_vars"), errors);
         if (!errors.isEmpty()) {
             throw new InvalidInputException(400, "Invalid request", errors);
         }
         return new EmailRequest(toEmail, subject, body, htmlBody, format, priority, templateName, templateVars);
-    }
-
-    private static String string(JsonObject json, String field, List<FieldError> errors) {
-        JsonValue value = json.get(field);
-        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
-            return null;
-        }
-        if (value instanceof JsonString s) {
-            return s.getString();
-        }
-        errors.add(new FieldError(field, "must be a string"));
-        return null;
     }
 
     /** 1 high, 2 normal, 3 low. A numeric string is accepted, as the original's model coerced it. */
@@ -74,26 +62,4 @@ public class EmailRequestParser {
         return priority;
     }
 
-    /** Values may be strings, numbers or booleans (the README's examples send numbers); not objects. */
-    private static Map<String, String> templateVars(JsonObject json, List<FieldError> errors) {
-        JsonValue value = json.get("template_vars");
-        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
-            return Map.of();
-        }
-        if (!(value instanceof JsonObject vars)) {
-            errors.add(new FieldError("template_vars", "must be an object of names to values"));
-            return Map.of();
-        }
-        var result = new LinkedHashMap<String, String>();
-        vars.forEach((name, v) -> {
-            switch (v.getValueType()) {
-                case STRING -> result.put(name, ((JsonString) v).getString());
-                case NUMBER -> result.put(name, ((JsonNumber) v).toString());
-                case TRUE, FALSE -> result.put(name, v.toString());
-                case NULL -> result.put(name, "");
-                default -> errors.add(new FieldError("template_vars." + name, "must be a string, number or boolean"));
-            }
-        });
-        return result;
-    }
 }

@@ -10,7 +10,10 @@ import dev.emailengine.problems.entity.FieldError;
 import dev.emailengine.queue.entity.EmailMessage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import dev.emailengine.templates.control.Templates;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -19,7 +22,10 @@ class EmailRequestValidationTest {
 
     private final RequestBodyReader reader = new RequestBodyReader(1_000);
     private final EmailRequestParser parser = new EmailRequestParser();
-    private final EmailAssembler assembler = new EmailAssembler(100);
+    @TempDir
+    static Path templatesDir;
+
+    private final EmailAssembler assembler = new EmailAssembler(100, new Templates(templatesDir));
 
     private EmailMessage accept(String json) {
         var request = parser.parse(reader.readObject(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))));
