@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.emailengine.testing.Api;
 import dev.emailengine.testing.PayaraProcess;
 import dev.emailengine.testing.TestSmtpServer;
+import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -174,6 +175,13 @@ class CrashRecoveryIT {
                 LockSupport.parkNanos(Duration.ofMillis(500).toNanos()); // between polls, not before an assertion
             }
             assertTrue(sawBreakerOpen, "the dispatcher never noticed the outage");
+            JsonObject degraded = api.get("health").json();
+            assertEquals("degraded", degraded.getString("status"));
+            assertTrue(degraded.getJsonObject("components").getString("email_sender").startsWith("unhealthy: "),
+                    degraded.toString());
+            assertEquals("healthy", degraded.getJsonObject("components").getString("queue_manager"));
+            assertEquals(503, api.get("mp-health/ready").status(), "not ready while SMTP is down");
+            assertEquals(200, api.get("mp-health/live").status(), "an outage is no reason to restart the service");
             smtp.start();
 
             smtp.await(r -> ids.contains(idOf(r)), ids.size(), Duration.ofSeconds(90), "sent after the outage");
@@ -182,6 +190,8 @@ class CrashRecoveryIT {
                         "the outage cost " + id + " part of its retry budget");
             }
             assertEquals(0, api.get("status").json().getInt("dead_letter"));
+            assertEquals("healthy", api.get("health").json().getString("status"));
+            assertEquals(200, api.get("mp-health/ready").status());
             payara.stop();
         }
     }

@@ -5,16 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emailengine.testing.Api;
+import dev.emailengine.testing.DeployedService;
 import dev.emailengine.testing.QueueDirectory;
 import dev.emailengine.testing.TestSmtpServer;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,15 +22,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -40,30 +31,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * service is configured by the environment failsafe passes on (see pom.xml): sender
  * engine@emailengine.test, SMTP on it.smtp.port, a 30 s polling interval.
  */
-@ExtendWith(ArquillianExtension.class)
-class EmailDeliveryIT {
+class EmailDeliveryIT extends DeployedService {
 
     private static final Duration DELIVERY_DEADLINE = Duration.ofSeconds(30);
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("it.war")));
-    }
-
-    @ArquillianResource
-    URL base;
-
-    static TestSmtpServer smtp;
-
-    @BeforeAll
-    static void startSmtp() throws Exception {
-        smtp = TestSmtpServer.onConfiguredPort();
-    }
-
-    @AfterAll
-    static void stopSmtp() throws Exception {
-        smtp.close();
-    }
 
     private static String recipient(String label) {
         return label + "-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
@@ -316,5 +286,20 @@ class EmailDeliveryIT {
         assertTrue(traversal == 400 || traversal == 404, "path traversal answered " + traversal);
         assertEquals(404, new Api(base).get("email/not-an-id").status());
         assertEquals(400, new Api(base).get("status?limit=0").status());
+    }
+
+    @Test
+    void healthReportsEveryComponentInTheOriginalsShapeAndMicroProfileHealthAnswers() {
+        JsonObject health = api().get("health").json();
+
+        assertEquals("healthy", health.getString("status"), health.toString());
+        assertNotNull(Instant.parse(health.getString("timestamp")));
+        JsonObject components = health.getJsonObject("components");
+        assertEquals(Set.of("queue_manager", "template_engine", "email_sender"), components.keySet());
+        components.values().forEach(v -> assertEquals("\"healthy\"", v.toString()));
+        assertEquals(200, api().get("mp-health/live").status());
+        Api.Reply ready = api().get("mp-health/ready");
+        assertEquals(200, ready.status(), ready.body());
+        assertTrue(ready.body().contains("\"UP\""), ready.body());
     }
 }

@@ -5,26 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emailengine.testing.Api;
+import dev.emailengine.testing.DeployedService;
 import dev.emailengine.testing.QueueDirectory;
 import dev.emailengine.testing.TestSmtpServer;
 import jakarta.json.JsonObject;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
-import java.io.File;
-import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -32,30 +23,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Templates through HTTP on the real WAR. TEMPLATES_DIR starts empty (see pom.xml), so every
  * default used here was re-created by the service itself.
  */
-@ExtendWith(ArquillianExtension.class)
-class TemplatesIT {
+class TemplatesIT extends DeployedService {
 
     private static final Duration DEADLINE = Duration.ofSeconds(30);
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return ShrinkWrap.createFromZipFile(WebArchive.class, new File(System.getProperty("it.war")));
-    }
-
-    @ArquillianResource
-    URL base;
-
-    static TestSmtpServer smtp;
-
-    @BeforeAll
-    static void startSmtp() throws Exception {
-        smtp = TestSmtpServer.onConfiguredPort();
-    }
-
-    @AfterAll
-    static void stopSmtp() throws Exception {
-        smtp.close();
-    }
 
     private static String[] parts(MimeMessage m) throws Exception {
         assertTrue(m.isMimeType("multipart/alternative"), m.getContentType());

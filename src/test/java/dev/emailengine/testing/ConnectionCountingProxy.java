@@ -36,7 +36,13 @@ public final class ConnectionCountingProxy implements AutoCloseable {
             try {
                 Socket client = server.accept();
                 connections.incrementAndGet();
-                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                Socket upstream;
+                try {
+                    upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                } catch (IOException e) {
+                    closeQuietly(client); // the server behind is down: so is this connection
+                    continue;
+                }
                 pump(client, upstream);
                 pump(upstream, client);
             } catch (IOException e) {

@@ -264,6 +264,11 @@ public class MailQueue {
         return maxRetries;
     }
 
+    /** Where pending emails are written: what health checks watch for space and permissions. */
+    public Path queueDirectory() {
+        return files.queueDirectory();
+    }
+
     private static QueueStatus.Batch batch(QueueIndex.Listed listed) {
         QueueIndex.Entry e = listed.entry();
         String state = switch (listed.state()) {
