@@ -85,10 +85,15 @@ public class Templates {
         return store.names();
     }
 
+    /** Every template that compiles; one broken by hand on disk is logged and left out until fixed. */
     public List<TemplateInfo> infos() {
         var infos = new ArrayList<TemplateInfo>();
         for (String name : store.names()) {
-            compiled(name).ifPresent(c -> infos.add(info(c)));
+            try {
+                compiled(name).ifPresent(c -> infos.add(info(c)));
+            } catch (InvalidInputException e) {
+                // logged by compiled()
+            }
         }
         return infos;
     }
@@ -175,7 +180,7 @@ public class Templates {
     /** Rewrites the manifest from the files; {@code saved} carries a description not yet on disk. */
     private void writeManifest(TemplateSource... saved) throws IOException {
         var infos = new ArrayList<TemplateInfo>();
-        for (TemplateInfo info : infosSafely()) {
+        for (TemplateInfo info : infos()) {
             for (TemplateSource s : saved) {
                 if (s.name().equals(info.name()) && s.description() != null) {
                     info = new TemplateInfo(info.name(), info.files(), info.placeholders(), s.description(),
@@ -185,18 +190,6 @@ public class Templates {
             infos.add(info);
         }
         store.writeManifest(infos);
-    }
-
-    private List<TemplateInfo> infosSafely() {
-        var infos = new ArrayList<TemplateInfo>();
-        for (String name : store.names()) {
-            try {
-                compiled(name).ifPresent(c -> infos.add(info(c)));
-            } catch (InvalidInputException e) {
-                // broken on disk: logged by compiled(); left out of the manifest until fixed
-            }
-        }
-        return infos;
     }
 
     private static String checkedName(String field, String name) {

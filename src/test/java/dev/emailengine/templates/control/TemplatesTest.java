@@ -147,4 +147,15 @@ class TemplatesTest {
         assertTrue(Files.exists(dir.resolve("welcome.html")));
         assertTrue(Files.readString(dir.resolve("manifest.json")).contains("\"welcome\""));
     }
+
+    @Test
+    void aTemplateBrokenByHandOnDiskIsRefusedByNameButDoesNotBreakTheListing() throws IOException {
+        var templates = new Templates(dir);
+        Files.writeString(dir.resolve("broken.txt"), "Subject\n{{#never_closed}}");
+
+        var e = assertThrows(InvalidInputException.class, () -> templates.render("broken", Map.of(), null));
+
+        assertTrue(e.errors().get(0).message().contains("broken on disk"), e.errors().toString());
+        assertEquals(4, templates.infos().size());
+    }
 }
