@@ -29,7 +29,6 @@ public class SmtpCircuitBreaker {
     private Duration interval;
     private Instant probeAt = Instant.MIN;
     private String lastError;
-    private Instant openedAt;
 
     public SmtpCircuitBreaker(Duration baseInterval, Duration maxInterval, Clock clock) {
         this.baseInterval = baseInterval;
@@ -87,7 +86,6 @@ public class SmtpCircuitBreaker {
             if (state != State.CLOSED) {
                 state = State.CLOSED;
                 interval = baseInterval;
-                openedAt = null;
                 changed.signalAll();
             }
         } finally {
@@ -102,7 +100,6 @@ public class SmtpCircuitBreaker {
             boolean opening = state == State.CLOSED;
             if (opening) {
                 interval = baseInterval;
-                openedAt = clock.instant();
             } else if (state == State.PROBING) {
                 interval = interval.multipliedBy(2).compareTo(maxInterval) > 0 ? maxInterval : interval.multipliedBy(2);
             }
@@ -142,15 +139,6 @@ public class SmtpCircuitBreaker {
         lock.lock();
         try {
             return state == State.CLOSED ? null : lastError;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    public Instant openedAt() {
-        lock.lock();
-        try {
-            return openedAt;
         } finally {
             lock.unlock();
         }

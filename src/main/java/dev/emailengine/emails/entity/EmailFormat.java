@@ -1,6 +1,5 @@
 package dev.emailengine.emails.entity;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /** The {@code format} field: which MIME shape a plain (non-template) email takes. */
@@ -14,9 +13,5 @@ public enum EmailFormat {
             }
         }
         return Optional.empty();
-    }
-
-    public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
     }
 }

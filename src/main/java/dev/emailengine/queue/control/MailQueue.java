@@ -260,10 +260,6 @@ public class MailQueue {
         return purged;
     }
 
-    public int maxRetries() {
-        return maxRetries;
-    }
-
     /** Where pending emails are written: what health checks watch for space and permissions. */
     public Path queueDirectory() {
         return files.queueDirectory();

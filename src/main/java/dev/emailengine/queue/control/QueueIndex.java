@@ -134,17 +134,6 @@ class QueueIndex {
         processing.remove(id);
     }
 
-    /** Removes a pending email (cancelled); false when it is not pending. */
-    synchronized boolean remove(String id) {
-        Entry entry = pending.remove(id);
-        if (entry == null) {
-            return false;
-        }
-        due.remove(entry);
-        waiting.remove(entry);
-        return true;
-    }
-
     synchronized boolean hasDue(long nowMillis) {
         promoteDue(nowMillis);
         return !due.isEmpty();
