@@ -11,8 +11,13 @@ import jakarta.ws.rs.ext.Provider;
 @Provider
 public class JsonConfiguration implements ContextResolver<Jsonb> {
 
-    private final Jsonb jsonb = JsonbBuilder.create(new JsonbConfig()
-            .withPropertyNamingStrategy(PropertyNamingStrategy.LOWER_CASE_WITH_UNDERSCORES));
+    private final Jsonb jsonb = snakeCase();
+
+    /** For JSON the application writes itself and must match what the API answers byte for byte. */
+    public static Jsonb snakeCase() {
+        return JsonbBuilder.create(new JsonbConfig()
+                .withPropertyNamingStrategy(PropertyNamingStrategy.LOWER_CASE_WITH_UNDERSCORES));
+    }
 
     @Override
     public Jsonb getContext(Class<?> type) {

@@ -41,7 +41,7 @@ public class Deliverer {
 
     public Outcome deliver(QueuedEmail email, SmtpConnection connection) {
         try {
-            connection.send(composer.compose(session, email));
+            connection.send(composer.compose(session, email), composer.envelope(email));
         } catch (MessagingException | RuntimeException e) {
             return report(email, DeliveryFailure.of(e));
         }

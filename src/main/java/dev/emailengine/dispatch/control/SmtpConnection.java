@@ -1,5 +1,6 @@
 package dev.emailengine.dispatch.control;
 
+import jakarta.mail.Address;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
@@ -28,13 +29,13 @@ public class SmtpConnection implements AutoCloseable {
         this.owner = owner;
     }
 
-    public void send(MimeMessage message) throws MessagingException {
+    public void send(MimeMessage message, Address[] envelope) throws MessagingException {
         if (transport != null && idleFor().compareTo(CHECK_AFTER_IDLE) > 0 && !transport.isConnected()) {
             close();
         }
         open();
         try {
-            transport.sendMessage(message, message.getAllRecipients());
+            transport.sendMessage(message, envelope);
             lastUsedNanos = System.nanoTime();
         } catch (MessagingException | RuntimeException e) {
             // Even after a clean rejection the session state is unknown to us; a fresh connection

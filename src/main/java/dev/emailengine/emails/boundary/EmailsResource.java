@@ -1,55 +1,46 @@
 package dev.emailengine.emails.boundary;
 
-import dev.emailengine.emails.control.EmailAssembler;
-import dev.emailengine.emails.control.EmailRequestParser;
-import dev.emailengine.emails.control.RequestBodyReader;
-import dev.emailengine.emails.entity.AcceptedEmail;
-import dev.emailengine.emails.entity.EmailRequest;
+import dev.emailengine.emails.control.EmailIntake;
+import dev.emailengine.emails.control.IdempotencyKeys;
 import dev.emailengine.queue.control.MailQueue;
 import dev.emailengine.queue.entity.EmailDetails;
-import dev.emailengine.queue.entity.QueuedEmail;
-import dev.emailengine.templates.control.Templates;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
-import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** {@code POST /email}: validate, store durably, answer; delivery happens later, on a worker. {@code GET /email/{id}}: where it is now. */
+/**
+ * {@code POST /email}: validate, store durably, answer; delivery happens later, on a worker.
+ * {@code GET /email/{id}}: where it is now. {@code DELETE /email/{id}}: withdraw it while no
+ * worker has it.
+ */
 @Path("email")
 @RequestScoped
 public class EmailsResource {
 
     @Inject
+    EmailIntake intake;
+
+    @Inject
     MailQueue queue;
 
-    @Inject
-    Templates templates;
-
-    @Inject
-    @ConfigProperty(name = "max.request.bytes", defaultValue = "16777216")
-    long maxRequestBytes;
-
-    @Inject
-    @ConfigProperty(name = "max.body.bytes", defaultValue = "5242880")
-    long maxBodyBytes;
-
-    private RequestBodyReader reader;
-    private EmailAssembler assembler;
-    private final EmailRequestParser parser = new EmailRequestParser();
-
-    @PostConstruct
-    void init() {
-        reader = new RequestBodyReader(maxRequestBytes);
-        assembler = new EmailAssembler(maxBodyBytes, templates);
+    /** The body is read as bytes, not bound by the framework, so every malformed input gets our 4xx. */
+    @POST
+    @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response send(@HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey, InputStream body) {
+        return Response.ok(intake.accept(body, idempotencyKey), MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     @GET
@@ -59,13 +50,15 @@ public class EmailsResource {
         return queue.find(id).orElseThrow(() -> new NotFoundException("no email " + id));
     }
 
-    /** The body is read as bytes, not bound by the framework, so every malformed input gets our 4xx. */
-    @POST
-    @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
+    @DELETE
+    @Path("{id}")
     @Produces(MediaType.APPLICATION_JSON)
-    public AcceptedEmail send(InputStream body) {
-        EmailRequest request = parser.parse(reader.readObject(body));
-        QueuedEmail queued = queue.enqueue(assembler.assemble(request), request.priority(), request.templateName());
-        return AcceptedEmail.queued(queued.id(), queued.createdAt());
+    public EmailDetails cancel(@PathParam("id") String id) {
+        return switch (queue.cancel(id)) {
+            case CANCELLED -> queue.find(id).orElseThrow(() -> new NotFoundException("no email " + id));
+            case NOT_FOUND -> throw new NotFoundException("no email " + id);
+            case TOO_LATE -> throw new ClientErrorException("email " + id + " is already being sent or was sent",
+                    Response.Status.CONFLICT);
+        };
     }
 }

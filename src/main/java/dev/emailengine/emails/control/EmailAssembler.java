@@ -3,12 +3,17 @@ package dev.emailengine.emails.control;
 import dev.emailengine.emails.entity.EmailRequest;
 import dev.emailengine.problems.control.InvalidInputException;
 import dev.emailengine.problems.entity.FieldError;
+import dev.emailengine.queue.entity.Attachment;
 import dev.emailengine.queue.entity.EmailMessage;
 import dev.emailengine.templates.control.Templates;
 import dev.emailengine.templates.entity.RenderedEmail;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Applies the rules of an email request and produces the fully rendered message to queue. Every
@@ -16,16 +21,44 @@ import java.util.List;
  */
 public class EmailAssembler {
 
-    private final long maxBodyBytes;
-    private final Templates templates;
+    /** How far a send_at may lie in the past (client clock skew) and still mean "now". */
+    static final Duration SEND_AT_TOLERANCE = Duration.ofMinutes(1);
+    static final Duration SEND_AT_HORIZON = Duration.ofDays(366);
 
-    public EmailAssembler(long maxBodyBytes, Templates templates) {
-        this.maxBodyBytes = maxBodyBytes;
+    public record Limits(long maxBodyBytes, long maxAttachmentBytes) {
+    }
+
+    private final Limits limits;
+    private final Templates templates;
+    private final Clock clock;
+
+    public EmailAssembler(Limits limits, Templates templates, Clock clock) {
+        this.limits = limits;
         this.templates = templates;
+        this.clock = clock;
     }
 
     public EmailMessage assemble(EmailRequest request) {
         return request.templateName() != null ? fromTemplate(request) : plain(request);
+    }
+
+    /**
+     * When the email may first be sent: now, or a send_at within the next year. A send_at up to a
+     * minute in the past is taken as now (clocks differ); earlier is refused as a likely mistake.
+     */
+    public Instant dueAt(EmailRequest request) {
+        Instant now = clock.instant();
+        Instant sendAt = request.sendAt();
+        if (sendAt == null || !sendAt.isAfter(now)) {
+            if (sendAt != null && sendAt.isBefore(now.minus(SEND_AT_TOLERANCE))) {
+                throw InvalidInputException.badRequest("send_at", "is in the past");
+            }
+            return now;
+        }
+        if (sendAt.isAfter(now.plus(SEND_AT_HORIZON))) {
+            throw InvalidInputException.badRequest("send_at", "is more than a year ahead");
+        }
+        return sendAt;
     }
 
     private EmailMessage plain(EmailRequest request) {
@@ -35,16 +68,15 @@ public class EmailAssembler {
         if (request.body() == null || request.body().isBlank()) {
             errors.add(new FieldError("body", "is required unless template_name is given"));
         }
-        if (!errors.isEmpty()) {
-            throw new InvalidInputException(400, "Invalid request", errors);
-        }
+        Options options = options(request, errors);
+        failOn(errors);
         checkSize("body", request.body());
         checkSize("html_body", request.htmlBody());
         return switch (request.format()) {
-            case PLAIN -> new EmailMessage(to, subject, request.body(), null);
-            case HTML -> new EmailMessage(to, subject, null, request.body());
+            case PLAIN -> options.message(to, subject, request.body(), null);
+            case HTML -> options.message(to, subject, null, request.body());
             // The original sent the body as both parts; html_body lets a client give a real HTML part.
-            case MULTIPART -> new EmailMessage(to, subject, request.body(),
+            case MULTIPART -> options.message(to, subject, request.body(),
                     request.htmlBody() != null ? request.htmlBody() : request.body());
         };
     }
@@ -57,17 +89,39 @@ public class EmailAssembler {
         var errors = new ArrayList<FieldError>();
         String to = HeaderValues.address("to_email", request.toEmail(), errors);
         String subjectOverride = request.subject() == null ? null : subject(request.subject(), errors);
-        if (!errors.isEmpty()) {
-            throw new InvalidInputException(400, "Invalid request", errors);
-        }
+        Options options = options(request, errors);
+        failOn(errors);
         RenderedEmail rendered = templates.render(request.templateName(), request.templateVars(), subjectOverride);
         String subject = subject(rendered.subject(), errors);
+        failOn(errors);
+        checkSize("body", rendered.text());
+        checkSize("body", rendered.html());
+        return options.message(to, subject, rendered.text(), rendered.html());
+    }
+
+    /** Everything beyond recipient, subject and body, validated. */
+    private record Options(String fromName, List<String> cc, List<String> bcc, List<String> replyTo,
+            Map<String, String> headers, List<Attachment> attachments) {
+
+        EmailMessage message(String to, String subject, String text, String html) {
+            return new EmailMessage(to, subject, text, html, fromName, cc, bcc, replyTo, headers, attachments);
+        }
+    }
+
+    private Options options(EmailRequest request, List<FieldError> errors) {
+        return new Options(
+                HeaderValues.displayName("from_name", request.fromName(), errors),
+                HeaderValues.addresses("cc", request.cc(), errors),
+                HeaderValues.addresses("bcc", request.bcc(), errors),
+                HeaderValues.addresses("reply_to", request.replyTo(), errors),
+                CustomHeaders.check(request.headers(), errors),
+                Attachments.check(request.attachments(), limits.maxAttachmentBytes(), errors));
+    }
+
+    private static void failOn(List<FieldError> errors) {
         if (!errors.isEmpty()) {
             throw new InvalidInputException(400, "Invalid request", errors);
         }
-        checkSize("body", rendered.text());
-        checkSize("body", rendered.html());
-        return new EmailMessage(to, subject, rendered.text(), rendered.html());
     }
 
     private static String subject(String subject, List<FieldError> errors) {
@@ -87,8 +141,9 @@ public class EmailAssembler {
     }
 
     private void checkSize(String field, String text) {
-        if (text != null && text.getBytes(StandardCharsets.UTF_8).length > maxBodyBytes) {
-            throw InvalidInputException.tooLarge(field, "is larger than " + maxBodyBytes + " bytes (MAX_BODY_BYTES)");
+        if (text != null && text.getBytes(StandardCharsets.UTF_8).length > limits.maxBodyBytes()) {
+            throw InvalidInputException.tooLarge(field,
+                    "is larger than " + limits.maxBodyBytes() + " bytes (MAX_BODY_BYTES)");
         }
     }
 }

@@ -10,6 +10,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Reads a JSON request body without trusting its size: stops at the limit and answers 413
@@ -24,8 +25,16 @@ public class RequestBodyReader {
     }
 
     public JsonObject readObject(InputStream in) {
-        byte[] bytes = readBounded(in);
-        if (bytes.length == 0 || new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+        return parseObject(read(in));
+    }
+
+    /** The raw bytes, at most the limit (413 beyond it). */
+    public byte[] read(InputStream in) {
+        return readBounded(in);
+    }
+
+    public JsonObject parseObject(byte[] bytes) {
+        if (bytes.length == 0 || new String(bytes, StandardCharsets.UTF_8).isBlank()) {
             throw InvalidInputException.badRequest("body", "the request body is empty; send a JSON object");
         }
         JsonStructure parsed;

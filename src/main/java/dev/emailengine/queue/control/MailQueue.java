@@ -80,19 +80,77 @@ public class MailQueue {
                 recovered.size(), counts.deadLetters(), counts.sent());
     }
 
-    /** Persists the email durably, then makes it claimable and wakes an idle worker. */
-    public QueuedEmail enqueue(EmailMessage message, int priority, String templateName) {
+    /**
+     * Persists the email durably, then makes it claimable (from {@code dueAt}, a client's send_at;
+     * null means now) and wakes an idle worker.
+     */
+    public QueuedEmail enqueue(EmailMessage message, int priority, String templateName, Instant dueAt) {
+        return enqueueAll(List.of(message), priority, templateName, dueAt).get(0);
+    }
+
+    /**
+     * All or none: every email is durable before any becomes claimable, and a failure leaves
+     * none of them queued. Ids follow the list's order, so so does delivery within a priority.
+     */
+    public List<QueuedEmail> enqueueAll(List<EmailMessage> messages, int priority, String templateName,
+            Instant dueAt) {
         Instant now = clock.instant();
-        QueuedEmail email = QueuedEmail.accept(ids.next(now.toEpochMilli()), priority, now, maxRetries, message,
-                templateName);
-        try {
-            files.writePending(email);
-        } catch (IOException e) {
-            throw new QueueStorageException("could not store the email", e);
+        Instant due = dueAt == null || dueAt.isBefore(now) ? now : dueAt;
+        var emails = new ArrayList<QueuedEmail>(messages.size());
+        for (EmailMessage message : messages) {
+            emails.add(QueuedEmail.accept(ids.next(now.toEpochMilli()), priority, now, maxRetries, message,
+                    templateName).dueAt(due));
         }
-        addToIndex(email, clock.millis());
-        LOG.log(Level.INFO, "{0} queued, priority {1}", email.id(), priority);
-        return email;
+        try {
+            if (emails.size() == 1) {
+                files.writePending(emails.get(0));
+            } else {
+                files.writePendingAll(emails);
+            }
+        } catch (IOException e) {
+            throw new QueueStorageException("could not store the email" + (emails.size() == 1 ? "" : "s"), e);
+        }
+        long nowMillis = clock.millis();
+        for (QueuedEmail email : emails) {
+            addToIndex(email, nowMillis);
+            if (due.isAfter(now)) {
+                LOG.log(Level.INFO, "{0} queued, priority {1}, not before {2}", email.id(), priority, due);
+            } else {
+                LOG.log(Level.INFO, "{0} queued, priority {1}", email.id(), priority);
+            }
+        }
+        return emails;
+    }
+
+    /** What became of a cancel request. */
+    public enum Cancellation {
+        CANCELLED, NOT_FOUND, TOO_LATE
+    }
+
+    /**
+     * Withdraws an email no worker has claimed. The index gives it up first, under its lock, so
+     * no worker can claim it afterwards; then the file moves to {@code cancelled/}.
+     */
+    public Cancellation cancel(String id) {
+        if (!EmailIds.isWellFormed(id)) {
+            return Cancellation.NOT_FOUND;
+        }
+        QueueIndex.Entry entry = index.removePending(id);
+        if (entry == null) {
+            return index.stateOf(id, clock.millis()) != null || index.isDead(id)
+                    || files.find(id, Location.TRASH).isPresent() ? Cancellation.TOO_LATE : Cancellation.NOT_FOUND;
+        }
+        try {
+            if (files.cancel(id)) {
+                LOG.log(Level.INFO, "{0} cancelled", id);
+                return Cancellation.CANCELLED;
+            }
+            LOG.log(Level.WARNING, "{0} was in the index but its file was gone", id);
+            return Cancellation.NOT_FOUND;
+        } catch (IOException e) {
+            index.restore(entry);
+            throw new QueueStorageException("could not cancel " + id, e);
+        }
     }
 
     /** The best due email, renamed to processing and owned by the caller until it reports back. */
@@ -198,7 +256,8 @@ public class MailQueue {
             boolean dead = index.isDead(id);
             Optional<EmailDetails> found = active != null ? findActive(id, active)
                     : dead ? files.find(id, Location.DEAD_LETTER).map(e -> EmailDetails.of(e, EmailState.DEAD))
-                    : files.find(id, Location.TRASH).map(e -> EmailDetails.of(e, EmailState.SENT));
+                    : files.find(id, Location.TRASH).map(e -> EmailDetails.of(e, EmailState.SENT))
+                            .or(() -> files.find(id, Location.CANCELLED).map(e -> EmailDetails.of(e, EmailState.CANCELLED)));
             if (found.isPresent() || (active == null && !dead)) {
                 return found;
             }

@@ -4,16 +4,12 @@ import dev.emailengine.queue.entity.Location;
 import dev.emailengine.queue.entity.QueuedEmail;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.time.Instant;
 import java.util.List;
@@ -24,20 +20,23 @@ import java.util.function.Consumer;
  * The queue's files and every operation on them. Layout under the data directory:
  * {@code queue/<id>.json} (pending), {@code queue/<id>.processing.json} (claimed by a worker),
  * {@code trash/<id>.json} (sent), {@code dead_letter/<id>.json} (given up), {@code corrupt/}
- * (unreadable files with a {@code .reason.txt} beside them). Temporary files start with
+ * (unreadable files with a {@code .reason.txt} beside them), {@code cancelled/<id>.json} (withdrawn
+ * by the client before any attempt). Temporary files start with
  * {@code .tmp-} and never carry a queue name, so a crash can leave nothing that looks queued.
  */
 public class QueueFiles {
 
     static final String PENDING = ".json";
     static final String PROCESSING = ".processing.json";
-    static final String TEMP_PREFIX = ".tmp-";
+    static final String TEMP_PREFIX = DurableFiles.TEMP_PREFIX;
 
     private final Path queue;
     private final Path trash;
     private final Path deadLetter;
     private final Path corrupt;
+    private final Path cancelled;
     private final Fsync fsync;
+    private final DurableFiles durable;
     private final QueueJson json = new QueueJson();
 
     public QueueFiles(Path dataDir, Fsync fsync) {
@@ -45,9 +44,11 @@ public class QueueFiles {
         this.trash = dataDir.resolve("trash");
         this.deadLetter = dataDir.resolve("dead_letter");
         this.corrupt = dataDir.resolve("corrupt");
+        this.cancelled = dataDir.resolve("cancelled");
         this.fsync = fsync;
+        this.durable = new DurableFiles(fsync);
         try {
-            for (Path dir : List.of(queue, trash, deadLetter, corrupt)) {
+            for (Path dir : List.of(queue, trash, deadLetter, corrupt, cancelled)) {
                 Files.createDirectories(dir);
             }
         } catch (IOException e) {
@@ -61,7 +62,50 @@ public class QueueFiles {
 
     /** Returns only once the file and its directory entry are on disk: this is what a 200 promises. */
     public void writePending(QueuedEmail email) throws IOException {
-        writeDurably(queue, email.id() + PENDING, json.write(email));
+        durable.write(queue, email.id() + PENDING, json.write(email));
+    }
+
+    /**
+     * All or nothing, with one directory fsync for the lot: every file is written and fsync'd
+     * under a temp name, then all are renamed, then the directory is synced once. If anything
+     * fails, whatever was written is removed again and nothing is left pending.
+     */
+    public void writePendingAll(List<QueuedEmail> emails) throws IOException {
+        var temps = new ArrayList<Path>();
+        var renamed = new ArrayList<Path>();
+        try {
+            for (QueuedEmail email : emails) {
+                temps.add(durable.writeTemp(queue, email.id() + PENDING, json.write(email)));
+            }
+            for (int i = 0; i < emails.size(); i++) {
+                Path target = queue.resolve(emails.get(i).id() + PENDING);
+                Files.move(temps.get(i), target, StandardCopyOption.ATOMIC_MOVE);
+                renamed.add(target);
+            }
+            fsync.directory(queue);
+        } catch (IOException | RuntimeException e) {
+            for (Path file : temps) {
+                Files.deleteIfExists(file);
+            }
+            for (Path file : renamed) {
+                Files.deleteIfExists(file);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Withdraws a pending email: moved to {@code cancelled/}, durably gone from the queue. False
+     * when it is not pending (claimed meanwhile, or never there).
+     */
+    public boolean cancel(String id) throws IOException {
+        try {
+            Files.move(queue.resolve(id + PENDING), cancelled.resolve(id + PENDING), StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+        fsync.directory(queue);
+        return true;
     }
 
     /**
@@ -99,7 +143,7 @@ public class QueueFiles {
 
     /** Dead letters are kept for an operator, so they are written durably before the claim goes. */
     public void moveToDeadLetter(QueuedEmail dead) throws IOException {
-        writeDurably(deadLetter, dead.id() + PENDING, json.write(dead));
+        durable.write(deadLetter, dead.id() + PENDING, json.write(dead));
         Files.deleteIfExists(queue.resolve(dead.id() + PROCESSING));
     }
 
@@ -120,6 +164,7 @@ public class QueueFiles {
             case PROCESSING -> queue.resolve(id + PROCESSING);
             case TRASH -> trash.resolve(id + PENDING);
             case DEAD_LETTER -> deadLetter.resolve(id + PENDING);
+            case CANCELLED -> cancelled.resolve(id + PENDING);
         };
         try {
             return Optional.of(json.read(Files.readAllBytes(file)));
@@ -151,10 +196,15 @@ public class QueueFiles {
         return ids;
     }
 
-    /** Deletes sent emails older than {@code cutoff}; returns how many went. */
+    /** Deletes sent and cancelled emails older than {@code cutoff}; returns how many sent ones went. */
     public int purgeTrash(Instant cutoff) throws IOException {
+        purgeOlder(cancelled, cutoff);
+        return purgeOlder(trash, cutoff);
+    }
+
+    private static int purgeOlder(Path dir, Instant cutoff) throws IOException {
         int purged = 0;
-        for (Path file : list(trash, "batch_*" + PENDING)) {
+        for (Path file : list(dir, "batch_*" + PENDING)) {
             try {
                 if (Files.getLastModifiedTime(file).toInstant().isBefore(cutoff)) {
                     Files.delete(file);
@@ -237,29 +287,5 @@ public class QueueFiles {
             stream.forEach(found::add);
         }
         return found;
-    }
-
-    /** temp file → fsync → atomic rename → directory fsync (shared with concurrent writers). */
-    private void writeDurably(Path dir, String name, byte[] content) throws IOException {
-        Path temp = dir.resolve(TEMP_PREFIX + name);
-        try (var channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            var buffer = ByteBuffer.wrap(content);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            fsync.file(channel, temp);
-        } catch (FileAlreadyExistsException e) {
-            throw new IOException("temp file " + temp + " exists: two writers for one email", e);
-        } catch (IOException e) {
-            Files.deleteIfExists(temp);
-            throw e;
-        }
-        try {
-            Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            Files.deleteIfExists(temp);
-            throw e;
-        }
-        fsync.directory(dir);
     }
 }

@@ -129,6 +129,23 @@ class QueueIndex {
         }
     }
 
+    /** Takes a pending (not claimed) email out of the queue; null when it is not pending. */
+    synchronized Entry removePending(String id) {
+        Entry entry = pending.remove(id);
+        if (entry != null) {
+            due.remove(entry);
+            waiting.remove(entry);
+        }
+        return entry;
+    }
+
+    /** Undoes {@link #removePending} when the file could not follow; a due entry is promoted on the next look. */
+    synchronized void restore(Entry entry) {
+        pending.put(entry.id(), entry);
+        waiting.add(entry);
+        notify();
+    }
+
     /** Forgets an email that left the queue (sent, dead, or found missing on disk). */
     synchronized void finished(String id) {
         processing.remove(id);

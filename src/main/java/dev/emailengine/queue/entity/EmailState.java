@@ -13,7 +13,9 @@ public enum EmailState {
     /** Accepted by the SMTP server. */
     SENT,
     /** Given up on: in the dead letters. */
-    DEAD;
+    DEAD,
+    /** Withdrawn by the client before a worker claimed it; never sent. */
+    CANCELLED;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

@@ -32,6 +32,12 @@ public record QueuedEmail(
                 List.of());
     }
 
+    /** Not to be sent before {@code at} (a client's send_at). */
+    public QueuedEmail dueAt(Instant at) {
+        return new QueuedEmail(version, id, priority, createdAt, retryCount, maxRetries, at, message, templateName,
+                attempts);
+    }
+
     public QueuedEmail withAttempt(Attempt attempt) {
         var all = new ArrayList<>(attempts);
         all.add(attempt);

@@ -19,11 +19,16 @@ public final class TemplateVars {
     }
 
     public static Map<String, String> parse(JsonValue value, List<FieldError> errors) {
+        return parse(value, "template_vars", errors);
+    }
+
+    /** @param field the name errors carry, for vars nested deeper than the top level */
+    public static Map<String, String> parse(JsonValue value, String field, List<FieldError> errors) {
         if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
             return Map.of();
         }
         if (!(value instanceof JsonObject vars)) {
-            errors.add(new FieldError("template_vars", "must be an object of names to values"));
+            errors.add(new FieldError(field, "must be an object of names to values"));
             return Map.of();
         }
         var result = new LinkedHashMap<String, String>();
@@ -33,7 +38,7 @@ public final class TemplateVars {
                 case NUMBER -> result.put(name, ((JsonNumber) v).toString());
                 case TRUE, FALSE -> result.put(name, v.toString());
                 case NULL -> result.put(name, "");
-                default -> errors.add(new FieldError("template_vars." + name, "must be a string, number or boolean"));
+                default -> errors.add(new FieldError(field + "." + name, "must be a string, number or boolean"));
             }
         });
         return result;

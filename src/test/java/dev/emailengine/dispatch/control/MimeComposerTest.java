@@ -2,16 +2,24 @@ package dev.emailengine.dispatch.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.emailengine.queue.entity.Attachment;
 import dev.emailengine.queue.entity.EmailMessage;
 import dev.emailengine.queue.entity.QueuedEmail;
+import jakarta.mail.Message.RecipientType;
 import jakarta.mail.Session;
+import jakarta.mail.internet.MimeUtility;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.time.Instant;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +38,7 @@ class MimeComposerTest {
 
     @Test
     void multipartHasTextThenHtmlAlternativesAndStableHeaders() throws Exception {
-        MimeMessage received = onTheWire(new EmailMessage("user@example.com", "Grüße ✓", "plain text", "<p>html</p>"));
+        MimeMessage received = onTheWire(EmailMessage.of("user@example.com", "Grüße ✓", "plain text", "<p>html</p>"));
 
         assertEquals("Email Engine <engine@example.com>", received.getFrom()[0].toString());
         assertEquals("user@example.com", received.getAllRecipients()[0].toString());
@@ -48,8 +56,8 @@ class MimeComposerTest {
 
     @Test
     void singlePartMessagesCarryTheirOwnType() throws Exception {
-        MimeMessage plain = onTheWire(new EmailMessage("a@b.io", "s", "ünïcode text", null));
-        MimeMessage html = onTheWire(new EmailMessage("a@b.io", "s", null, "<b>bold</b>"));
+        MimeMessage plain = onTheWire(EmailMessage.of("a@b.io", "s", "ünïcode text", null));
+        MimeMessage html = onTheWire(EmailMessage.of("a@b.io", "s", null, "<b>bold</b>"));
 
         assertTrue(plain.isMimeType("text/plain"));
         assertEquals("ünïcode text", plain.getContent());
@@ -59,8 +67,34 @@ class MimeComposerTest {
 
     @Test
     void theMessageIdIsTheSameOnEveryAttempt() throws Exception {
-        var content = new EmailMessage("a@b.io", "s", "t", null);
+        var content = EmailMessage.of("a@b.io", "s", "t", null);
 
         assertEquals(onTheWire(content).getMessageID(), onTheWire(content).getMessageID());
+    }
+
+    @Test
+    void ccReplyToHeadersAndAttachmentsAreOnTheMessageAndBccOnlyInTheEnvelope() throws Exception {
+        var content = new EmailMessage("to@example.com", "s", "text", null, "Billing Team", List.of("cc@example.com"),
+                List.of("hidden@example.com"), List.of("help@example.com"),
+                Map.of("X-Campaign", "Grüße", "List-Unsubscribe", "<https://example.com/u>"),
+                List.of(new Attachment("report ü.pdf", "application/pdf", "JVBERi0xLjQ=")));
+        var email = QueuedEmail.accept("batch_1795000000000_0000abcd", 2, Instant.now(), 3, content, null);
+
+        MimeMessage received = onTheWire(content);
+
+        assertEquals("Billing Team <engine@example.com>", received.getFrom()[0].toString());
+        assertEquals("cc@example.com", received.getRecipients(RecipientType.CC)[0].toString());
+        assertNull(received.getHeader("Bcc"));
+        assertEquals("help@example.com", received.getReplyTo()[0].toString());
+        assertEquals("Grüße", MimeUtility.decodeText(received.getHeader("X-Campaign", null)));
+        assertEquals("<https://example.com/u>", received.getHeader("List-Unsubscribe", null));
+        var mixed = (MimeMultipart) received.getContent();
+        assertEquals("text", mixed.getBodyPart(0).getContent());
+        var attachment = mixed.getBodyPart(1);
+        assertEquals("report ü.pdf", MimeUtility.decodeText(attachment.getFileName()));
+        assertTrue(attachment.isMimeType("application/pdf"));
+        assertEquals("%PDF-1.4", new String(attachment.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+        assertEquals(List.of("to@example.com", "cc@example.com", "hidden@example.com"),
+                Arrays.stream(composer.envelope(email)).map(Object::toString).toList());
     }
 }

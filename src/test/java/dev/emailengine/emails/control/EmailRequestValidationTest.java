@@ -11,6 +11,11 @@ import dev.emailengine.queue.entity.EmailMessage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
 import dev.emailengine.templates.control.Templates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +30,9 @@ class EmailRequestValidationTest {
     @TempDir
     static Path templatesDir;
 
-    private final EmailAssembler assembler = new EmailAssembler(100, new Templates(templatesDir));
+    private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
+    private final EmailAssembler assembler = new EmailAssembler(new EmailAssembler.Limits(100, 12),
+            new Templates(templatesDir), Clock.fixed(NOW, ZoneOffset.UTC));
 
     private EmailMessage accept(String json) {
         var request = parser.parse(reader.readObject(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))));
@@ -42,7 +49,7 @@ class EmailRequestValidationTest {
                 {"subject": "Welcome Email", "body": "Welcome to our service.",
                  "to_email": "user@example.com", "format": "multipart"}""");
 
-        assertEquals(new EmailMessage("user@example.com", "Welcome Email", "Welcome to our service.",
+        assertEquals(EmailMessage.of("user@example.com", "Welcome Email", "Welcome to our service.",
                 "Welcome to our service."), message);
     }
 
@@ -82,13 +89,32 @@ class EmailRequestValidationTest {
             template path traversal       | {"to_email":"a@b.io","template_name":"../../etc/passwd"} | 400 | template_name
             template vars not an object   | {"to_email":"a@b.io","subject":"s","body":"b","template_vars":[1]} | 400 | template_vars
             body over MAX_BODY_BYTES      | {"to_email":"a@b.io","subject":"s","body":"%s"}       | 413 | body
+            cc not an address             | {"to_email":"a@b.io","subject":"s","body":"b","cc":"nope"} | 400 | cc
+            CRLF in a cc entry            | {"to_email":"a@b.io","subject":"s","body":"b","cc":["c@d.io","e@f.io\\r\\nBcc: x@y.io"]} | 400 | cc[1]
+            bcc a number                  | {"to_email":"a@b.io","subject":"s","body":"b","bcc":7} | 400 | bcc
+            reply_to not an address       | {"to_email":"a@b.io","subject":"s","body":"b","reply_to":"@x"} | 400 | reply_to
+            CRLF in from_name             | {"to_email":"a@b.io","subject":"s","body":"b","from_name":"A\\r\\nBcc: x@y.io"} | 400 | from_name
+            Bcc as a custom header        | {"to_email":"a@b.io","subject":"s","body":"b","headers":{"Bcc":"x@y.io"}} | 400 | headers.Bcc
+            From as a custom header       | {"to_email":"a@b.io","subject":"s","body":"b","headers":{"From":"ceo@y.io"}} | 400 | headers.From
+            Content-Type as a header      | {"to_email":"a@b.io","subject":"s","body":"b","headers":{"Content-Type":"text/html"}} | 400 | headers.Content-Type
+            CRLF in a header value        | {"to_email":"a@b.io","subject":"s","body":"b","headers":{"X-Tag":"a\\r\\nBcc: x@y.io"}} | 400 | headers.X-Tag
+            header name with a colon      | {"to_email":"a@b.io","subject":"s","body":"b","headers":{"X-A: b\\r\\nBcc":"x"}} | 400 | headers.X-A: b\\r\\nBcc
+            headers not an object         | {"to_email":"a@b.io","subject":"s","body":"b","headers":["X-A"]} | 400 | headers
+            attachment not base64         | {"to_email":"a@b.io","subject":"s","body":"b","attachments":[{"filename":"a.txt","content_base64":"!!"}]} | 400 | attachments[0].content_base64
+            attachment without content    | {"to_email":"a@b.io","subject":"s","body":"b","attachments":[{"filename":"a.txt"}]} | 400 | attachments[0].content_base64
+            attachment bad content type   | {"to_email":"a@b.io","subject":"s","body":"b","attachments":[{"content_type":"text/plain\\r\\nX: y","content_base64":"YQ=="}]} | 400 | attachments[0].content_type
+            attachment multipart type     | {"to_email":"a@b.io","subject":"s","body":"b","attachments":[{"content_type":"multipart/mixed","content_base64":"YQ=="}]} | 400 | attachments[0].content_type
+            attachments over the limit    | {"to_email":"a@b.io","subject":"s","body":"b","attachments":[{"content_base64":"MDEyMzQ1Njc4OTAxMjM0NQ=="}]} | 413 | attachments
+            send_at without a zone        | {"to_email":"a@b.io","subject":"s","body":"b","send_at":"2030-01-01T09:00:00"} | 400 | send_at
+            send_at not a date            | {"to_email":"a@b.io","subject":"s","body":"b","send_at":"tomorrow"} | 400 | send_at
             """)
     void rejectsBadInputNamingTheField(String name, String json, int status, String field) {
         InvalidInputException e = reject(json.replace("%s", "x".repeat(101)));
+        String expected = field.replace("\\r\\n", "\r\n");
 
         assertEquals(status, e.status());
-        assertTrue(e.errors().stream().map(FieldError::field).anyMatch(field::equals),
-                () -> name + ": expected field " + field + " in " + e.errors());
+        assertTrue(e.errors().stream().map(FieldError::field).anyMatch(expected::equals),
+                () -> name + ": expected field " + expected + " in " + e.errors());
     }
 
     @Test
@@ -121,5 +147,50 @@ class EmailRequestValidationTest {
 
         assertEquals("<script>x</script>", message.textBody());
         assertEquals("<b>s</b>", message.subject());
+    }
+
+    @Test
+    void ccReplyToHeadersAndAttachmentsAreKept() {
+        EmailMessage message = accept("""
+                {"to_email":"a@b.io","subject":"s","body":"b","from_name":"Billing","cc":"c@d.io",
+                 "bcc":["x@y.io","z@y.io"],"reply_to":"help@b.io",
+                 "headers":{"X-Campaign":"nov","List-Unsubscribe":"<https://b.io/u>"},
+                 "attachments":[{"filename":"../../etc/passwd","content_type":"Text/Plain","content_base64":"aGk="}]}""");
+
+        assertEquals("Billing", message.fromName());
+        assertEquals(List.of("c@d.io"), message.cc());
+        assertEquals(List.of("x@y.io", "z@y.io"), message.bcc());
+        assertEquals(List.of("help@b.io"), message.replyTo());
+        assertEquals(Map.of("X-Campaign", "nov", "List-Unsubscribe", "<https://b.io/u>"), message.headers());
+        assertEquals("passwd", message.attachments().get(0).filename());
+        assertEquals("text/plain", message.attachments().get(0).contentType());
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            ../../etc/passwd          | passwd
+            C:\\Windows\\evil.exe     | evil.exe
+            .htaccess                 | htaccess
+            'a"b;c.pdf'               | a_b_c.pdf
+            '..'                      | attachment
+            ''                        | attachment
+            Grüße ✓.txt               | Grüße _.txt
+            """)
+    void filenamesAreReducedToASafeLastSegment(String given, String expected) {
+        assertEquals(expected, Attachments.safeFilename(given));
+    }
+
+    @Test
+    void sendAtSchedulesInTheFutureAndRefusesThePast() {
+        var later = parser.parse(reader.readObject(new ByteArrayInputStream(
+                "{\"to_email\":\"a@b.io\",\"send_at\":\"2026-11-28T13:00:00+01:00\"}".getBytes())));
+        var skewed = parser.parse(reader.readObject(new ByteArrayInputStream(
+                "{\"to_email\":\"a@b.io\",\"send_at\":\"2026-11-28T11:59:30Z\"}".getBytes())));
+        var past = parser.parse(reader.readObject(new ByteArrayInputStream(
+                "{\"to_email\":\"a@b.io\",\"send_at\":\"2026-11-28T11:00:00Z\"}".getBytes())));
+
+        assertEquals(NOW, assembler.dueAt(later), "13:00+01:00 is 12:00Z");
+        assertEquals(NOW, assembler.dueAt(skewed), "half a minute of clock skew means now");
+        assertEquals("send_at", assertThrows(InvalidInputException.class, () -> assembler.dueAt(past)).errors().get(0).field());
     }
 }

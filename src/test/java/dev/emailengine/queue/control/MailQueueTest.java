@@ -34,7 +34,7 @@ class MailQueueTest {
     }
 
     private static EmailMessage message(String to) {
-        return new EmailMessage(to, "subject", "body", null);
+        return EmailMessage.of(to, "subject", "body", null);
     }
 
     /** Durability is QueueFilesTest's subject; here 10,000 real fsyncs would only slow the test down. */
@@ -52,7 +52,7 @@ class MailQueueTest {
     void statusOfTenThousandQueuedEmailsComesFromMemoryAndIsPaged() throws IOException {
         MailQueue queue = open(new NoSync());
         for (int i = 0; i < 10_000; i++) {
-            queue.enqueue(message("user" + i + "@example.com"), i % 100 == 0 ? 1 : 2, null);
+            queue.enqueue(message("user" + i + "@example.com"), i % 100 == 0 ? 1 : 2, null, null);
         }
         // Take the files away: an answer now can only come from the index.
         Path moved = data.resolveSibling(data.getFileName() + "-moved");
@@ -75,7 +75,7 @@ class MailQueueTest {
     @Test
     void anEmailCanBeFollowedThroughRetryDeadLetterAndRequeue() {
         MailQueue queue = open(new Fsync());
-        QueuedEmail email = queue.enqueue(message("a@example.com"), 2, null);
+        QueuedEmail email = queue.enqueue(message("a@example.com"), 2, null, null);
         assertEquals("queued", queue.find(email.id()).orElseThrow().state());
 
         QueuedEmail claimed = queue.claimNext().orElseThrow();
@@ -121,9 +121,9 @@ class MailQueueTest {
     @Test
     void aRestartKeepsPendingEmailsInTheirOrderAndCountsDeadLetters() {
         MailQueue first = open(new Fsync());
-        QueuedEmail low = first.enqueue(message("low@example.com"), 3, null);
-        QueuedEmail high = first.enqueue(message("high@example.com"), 1, null);
-        QueuedEmail doomed = first.enqueue(message("doomed@example.com"), 2, null);
+        QueuedEmail low = first.enqueue(message("low@example.com"), 3, null, null);
+        QueuedEmail high = first.enqueue(message("high@example.com"), 1, null, null);
+        QueuedEmail doomed = first.enqueue(message("doomed@example.com"), 2, null, null);
         QueuedEmail claimedHigh = first.claimNext().orElseThrow();
         assertEquals(high.id(), claimedHigh.id());
         first.deadLetter(first.claimNext().orElseThrow(),

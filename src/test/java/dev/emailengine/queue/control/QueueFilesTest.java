@@ -51,7 +51,7 @@ class QueueFilesTest {
 
     static QueuedEmail email(String id) {
         return QueuedEmail.accept(id, 2, Instant.parse("2026-11-28T10:00:00Z"), 3,
-                new EmailMessage("user@example.com", "Hello", "Body", null), null);
+                EmailMessage.of("user@example.com", "Hello", "Body", null), null);
     }
 
     @Test

@@ -1,0 +1,83 @@
+package dev.emailengine.emails.control;
+
+import dev.emailengine.emails.entity.AcceptedBatch;
+import dev.emailengine.emails.entity.AcceptedEmail;
+import dev.emailengine.emails.entity.BulkRequest;
+import dev.emailengine.emails.entity.EmailRequest;
+import dev.emailengine.queue.control.MailQueue;
+import dev.emailengine.queue.entity.EmailMessage;
+import dev.emailengine.queue.entity.QueuedEmail;
+import dev.emailengine.templates.control.Templates;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * From request bytes to durably queued emails: read within limits, parse, validate and render,
+ * enqueue, answer; with an Idempotency-Key, at most once per key.
+ */
+@ApplicationScoped
+public class EmailIntake {
+
+    @Inject
+    MailQueue queue;
+
+    @Inject
+    Templates templates;
+
+    @Inject
+    IdempotencyKeys idempotency;
+
+    @Inject
+    @ConfigProperty(name = "max.request.bytes", defaultValue = "16777216")
+    long maxRequestBytes;
+
+    @Inject
+    @ConfigProperty(name = "max.body.bytes", defaultValue = "5242880")
+    long maxBodyBytes;
+
+    @Inject
+    @ConfigProperty(name = "max.attachment.bytes", defaultValue = "10485760")
+    long maxAttachmentBytes;
+
+    private final EmailRequestParser parser = new EmailRequestParser();
+    private RequestBodyReader reader;
+    private EmailAssembler assembler;
+    private BulkAssembler bulk;
+
+    @PostConstruct
+    void init() {
+        reader = new RequestBodyReader(maxRequestBytes);
+        assembler = new EmailAssembler(new EmailAssembler.Limits(maxBodyBytes, maxAttachmentBytes), templates,
+                Clock.systemUTC());
+        bulk = new BulkAssembler(assembler);
+    }
+
+    /** {@code POST /email}; returns the JSON answer. */
+    public String accept(InputStream body, String idempotencyKey) {
+        byte[] bytes = reader.read(body);
+        return idempotency.answer(idempotencyKey, "POST /email", bytes, () -> {
+            EmailRequest request = parser.parse(reader.parseObject(bytes));
+            EmailMessage message = assembler.assemble(request);
+            QueuedEmail queued = queue.enqueue(message, request.priority(), request.templateName(),
+                    assembler.dueAt(request));
+            return AcceptedEmail.queued(queued.id(), queued.createdAt());
+        });
+    }
+
+    /** {@code POST /emails}; returns the JSON answer. */
+    public String acceptBulk(InputStream body, String idempotencyKey) {
+        byte[] bytes = reader.read(body);
+        return idempotency.answer(idempotencyKey, "POST /emails", bytes, () -> {
+            BulkRequest request = bulk.parse(reader.parseObject(bytes));
+            List<EmailMessage> messages = bulk.assemble(request);
+            List<QueuedEmail> queued = queue.enqueueAll(messages, request.shared().priority(),
+                    request.shared().templateName(), assembler.dueAt(request.shared()));
+            return AcceptedBatch.queued(queued.stream().map(QueuedEmail::id).toList(), queued.get(0).createdAt());
+        });
+    }
+}

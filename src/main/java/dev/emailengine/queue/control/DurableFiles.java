@@ -1,0 +1,59 @@
+package dev.emailengine.queue.control;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes that survive a power cut: temp file, fsync, atomic rename, directory fsync. Temp names
+ * start with {@value #TEMP_PREFIX} so a crash can leave nothing that looks like a real file.
+ */
+public class DurableFiles {
+
+    public static final String TEMP_PREFIX = ".tmp-";
+
+    private final Fsync fsync;
+
+    public DurableFiles(Fsync fsync) {
+        this.fsync = fsync;
+    }
+
+    public Fsync fsync() {
+        return fsync;
+    }
+
+    /** Returns only once {@code dir/name} holds {@code content} and its directory entry is on disk. */
+    public void write(Path dir, String name, byte[] content) throws IOException {
+        Path temp = writeTemp(dir, name, content);
+        try {
+            Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        fsync.directory(dir);
+    }
+
+    /** Writes and fsyncs {@code content} under a temp name beside {@code name}; returns the temp file. */
+    public Path writeTemp(Path dir, String name, byte[] content) throws IOException {
+        Path temp = dir.resolve(TEMP_PREFIX + name);
+        try (var channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            var buffer = ByteBuffer.wrap(content);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            fsync.file(channel, temp);
+        } catch (FileAlreadyExistsException e) {
+            throw new IOException("temp file " + temp + " exists: two writers for one file", e);
+        } catch (IOException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        return temp;
+    }
+}
