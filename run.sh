@@ -20,6 +20,15 @@ fail() { printf '[run.sh] ERROR: %s\n' "$*" >&2; exit 1; }
 
 command -v java >/dev/null || fail "java (17 or newer) is not on the PATH"
 
+# --- access: without API keys, loopback only ----------------------------------------------
+export HTTP_BIND_ADDRESS=${HTTP_BIND_ADDRESS:-127.0.0.1}
+if [[ -z ${API_KEYS:-} ]]; then
+    case $HTTP_BIND_ADDRESS in
+        127.*|localhost|::1) log "API_KEYS is not set: the API is unauthenticated and listens on $HTTP_BIND_ADDRESS only" ;;
+        *) fail "HTTP_BIND_ADDRESS=$HTTP_BIND_ADDRESS needs API_KEYS: set API_KEYS to listen beyond loopback" ;;
+    esac
+fi
+
 # --- build when the WAR or runtime is missing or older than the sources ----------------------
 if [[ ! -f $WAR || ! -f target/payara-micro.jar || ! -f target/greenmail-standalone.jar ]] \
     || [[ -n $(find src pom.xml -newer "$WAR" -print -quit) ]]; then
@@ -27,7 +36,7 @@ if [[ ! -f $WAR || ! -f target/payara-micro.jar || ! -f target/greenmail-standal
     log "building (mvn package -DskipTests) ..."
     mvn -q -B package -DskipTests
 fi
-mkdir -p "$RUN_DIR" "$DATA_DIR" target/payara-tmp
+mkdir -p "$RUN_DIR" "$DATA_DIR" target/payara-tmp logs
 
 pids=()
 cleanup() {
@@ -80,12 +89,13 @@ esac
 if [[ -n ${PASSWORD:-} ]]; then export SMTP_AUTH=true; else export SMTP_AUTH=false; fi
 
 # --- Payara Micro ----------------------------------------------------------------------------
-log "starting Payara Micro on http://127.0.0.1:$HTTP_PORT (log: $RUN_DIR/payara.log)"
+log "starting Payara Micro on http://$HTTP_BIND_ADDRESS:$HTTP_PORT (log: $RUN_DIR/payara.log, app log: logs/)"
 # shellcheck disable=SC2086
 java ${JAVA_OPTS:--Xmx512m} -Djava.io.tmpdir=target/payara-tmp -jar target/payara-micro.jar \
     --deploy "$WAR" --nohazelcast --port "$HTTP_PORT" \
     --prebootcommandfile server-config/payara/pre-boot-commands.asadmin \
     --postbootcommandfile server-config/payara/post-boot-commands.asadmin \
+    --logproperties server-config/payara/logging.properties \
     >"$RUN_DIR/payara.log" 2>&1 &
 payara=$!
 pids+=($payara)

@@ -198,7 +198,8 @@ class CrashRecoveryIT {
 
     /**
      * An earlier life left a pending file, a claimed one, a corrupt one and a temp file. With one
-     * worker, delivery order is observable: after a pause, high priority goes first.
+     * worker, delivery order is observable: after a pause, high priority goes first. An
+     * Idempotency-Key used before a restart still answers after it.
      */
     @Test
     void filesLeftByAnEarlierLifeAreRecoveredAndPriorityOrdersDelivery() throws Exception {
@@ -230,9 +231,27 @@ class CrashRecoveryIT {
             var order = smtp.await(r -> r.recipient().startsWith("order-"), 3, Duration.ofSeconds(30), "in order")
                     .stream().map(TestSmtpServer.Received::recipient).toList();
             assertEquals(List.of("order-high@example.com", "order-normal@example.com", "order-low@example.com"), order);
+
+            Api.Reply first = api.post("email", IDEMPOTENT_BODY, "Idempotency-Key", "restart-key-1");
+            assertEquals(200, first.status(), first.body());
+            smtp.awaitTo("idempotent@example.com", 1, Duration.ofSeconds(30));
             payara.stop();
+
+            try (var again = PayaraProcess.start("recovery-again", settings(smtp, 1))) {
+                Api.Reply repeat = again.api().post("email", IDEMPOTENT_BODY, "Idempotency-Key", "restart-key-1");
+                assertEquals(first.body(), repeat.body(), "the key outlived the restart");
+                assertEquals(200, again.api().post("email", """
+                        {"to_email": "after-restart@example.com", "subject": "marker", "body": "x"}""").status());
+                // One worker, first in first out: a second copy would have arrived before the marker.
+                smtp.awaitTo("after-restart@example.com", 1, Duration.ofSeconds(30));
+                assertEquals(1, smtp.to("idempotent@example.com").size());
+                again.stop();
+            }
         }
     }
+
+    private static final String IDEMPOTENT_BODY = """
+            {"to_email": "idempotent@example.com", "subject": "once", "body": "x"}""";
 
     /** A queue file as an earlier run wrote it (format version 1). */
     private static String seeded(String id) {

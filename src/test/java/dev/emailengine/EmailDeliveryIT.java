@@ -1,6 +1,7 @@
 package dev.emailengine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,13 +19,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The real WAR on Payara Micro, driven over HTTP only, delivering to a real SMTP server. The
@@ -143,29 +143,6 @@ class EmailDeliveryIT extends DeployedService {
         assertTrue(smtp.connections() > 0, "the service reaches SMTP through the counting proxy");
         // Three workers, each opening at most one connection (plus one spare for a reconnect).
         assertTrue(opened <= 6, "50 emails opened " + opened + " SMTP connections");
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', textBlock = """
-            invalid JSON            | {"to_email": "a@example.com", "subject": | body
-            missing to_email        | {"subject": "s", "body": "b"}            | to_email
-            empty request body      | ''                                       | body
-            empty email body        | {"to_email": "a@example.com", "subject": "s", "body": ""} | body
-            CRLF in subject         | {"to_email": "a@example.com", "subject": "x\\r\\nBcc: victim@example.com", "body": "b"} | subject
-            """)
-    void badInputGetsAProblemNamingTheFieldAndQueuesNothing(String name, String json, String field) {
-        var disk = new QueueDirectory();
-        Set<String> before = disk.allIds();
-
-        Api.Reply reply = new Api(base).post("email", json);
-
-        assertEquals(400, reply.status(), reply.body());
-        assertEquals("application/problem+json", reply.contentType());
-        JsonObject problem = reply.json();
-        assertEquals(400, problem.getInt("status"));
-        assertTrue(problem.getJsonArray("errors").stream()
-                .anyMatch(e -> e.asJsonObject().getString("field").equals(field)), reply.body());
-        assertEquals(before, disk.allIds(), "nothing may be written for a rejected request");
     }
 
     @Test
@@ -301,5 +278,161 @@ class EmailDeliveryIT extends DeployedService {
         Api.Reply ready = api().get("mp-health/ready");
         assertEquals(200, ready.status(), ready.body());
         assertTrue(ready.body().contains("\"UP\""), ready.body());
+    }
+
+    @Test
+    void ccBccReplyToHeadersAndAttachmentsArriveAndBccIsOnlyInTheEnvelope() throws Exception {
+        String to = recipient("extras-to");
+        String cc = recipient("extras-cc");
+        String bcc = recipient("extras-bcc");
+        accepted("""
+                {"to_email": "%s", "cc": ["%s"], "bcc": "%s", "reply_to": "help@example.com",
+                 "from_name": "Billing Team", "subject": "Invoice", "body": "See attached.",
+                 "headers": {"X-Campaign": "november", "List-Unsubscribe": "<https://example.com/u>"},
+                 "attachments": [{"filename": "../../etc/invoice.pdf", "content_type": "application/pdf",
+                                  "content_base64": "JVBERi0xLjQK"}]}""".formatted(to, cc, bcc));
+
+        MimeMessage atBcc = smtp.awaitMessageTo(bcc, DELIVERY_DEADLINE);
+        smtp.awaitTo(to, 1, DELIVERY_DEADLINE);
+        smtp.awaitTo(cc, 1, DELIVERY_DEADLINE);
+
+        var raw = new java.io.ByteArrayOutputStream();
+        atBcc.writeTo(raw);
+        String wire = raw.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertFalse(wire.contains(bcc), "the bcc address must not be in the message:\n" + wire);
+        assertEquals(null, atBcc.getHeader("Bcc"));
+        assertEquals(to, atBcc.getRecipients(jakarta.mail.Message.RecipientType.TO)[0].toString());
+        assertEquals(cc, atBcc.getRecipients(jakarta.mail.Message.RecipientType.CC)[0].toString());
+        assertEquals("help@example.com", atBcc.getReplyTo()[0].toString());
+        assertEquals("Billing Team <engine@emailengine.test>", atBcc.getFrom()[0].toString());
+        assertEquals("november", atBcc.getHeader("X-Campaign", null));
+        assertEquals("<https://example.com/u>", atBcc.getHeader("List-Unsubscribe", null));
+        var mixed = (MimeMultipart) atBcc.getContent();
+        assertEquals("See attached.", mixed.getBodyPart(0).getContent());
+        assertEquals("invoice.pdf", mixed.getBodyPart(1).getFileName(), "the path is stripped from the filename");
+        assertTrue(mixed.getBodyPart(1).isMimeType("application/pdf"));
+        assertEquals("%PDF-1.4\n", new String(mixed.getBodyPart(1).getInputStream().readAllBytes(),
+                java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void anIdempotentRepeatIsAnsweredAsTheFirstAndQueuesNothingWhileADifferentBodyIs422() {
+        String to = recipient("idem");
+        String body = "{\"to_email\": \"%s\", \"subject\": \"once\", \"body\": \"x\"}".formatted(to);
+        String key = "order-" + UUID.randomUUID();
+        Set<String> before = new QueueDirectory().allIds();
+
+        Api.Reply first = new Api(base).post("email", body, "Idempotency-Key", key);
+        Api.Reply repeat = new Api(base).post("email", body, "Idempotency-Key", key);
+        Api.Reply other = new Api(base).post("email", body.replace("once", "twice"), "Idempotency-Key", key);
+
+        assertEquals(200, first.status(), first.body());
+        assertEquals(first.body(), repeat.body(), "the repeat gets the first answer, byte for byte");
+        assertEquals(422, other.status(), other.body());
+        smtp.awaitTo(to, 1, DELIVERY_DEADLINE);
+        Set<String> added = new QueueDirectory().allIds();
+        added.removeAll(before);
+        assertEquals(Set.of(first.json().getString("request_id")), added, "exactly one email was queued");
+    }
+
+    @Test
+    void aBulkOfAThousandRecipientsArrivesAsAThousandPersonalisedEmails() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        var recipients = new StringBuilder();
+        for (int i = 0; i < 1000; i++) {
+            recipients.append(i == 0 ? "" : ",").append("{\"to_email\": \"bulk%d-%s@example.com\", "
+                    .formatted(i, run)).append("\"template_vars\": {\"message\": \"number %d\"}}".formatted(i));
+        }
+        Api.Reply reply = new Api(base).post("emails", """
+                {"template_name": "notification", "priority": 3,
+                 "template_vars": {"app_name": "Bulk IT", "title": "News"},
+                 "recipients": [%s]}""".formatted(recipients));
+
+        assertEquals(200, reply.status(), reply.body());
+        JsonObject batch = reply.json();
+        assertEquals(1000, batch.getInt("count"));
+        assertEquals(1000, batch.getJsonArray("request_ids").stream().distinct().count());
+        var arrived = smtp.await(r -> r.recipient().endsWith("-" + run + "@example.com"), 1000,
+                Duration.ofSeconds(120), "the bulk of 1,000");
+        assertEquals(1000, arrived.stream().map(TestSmtpServer.Received::recipient).distinct().count());
+        MimeMessage seventh = smtp.awaitMessageTo("bulk7-" + run + "@example.com", DELIVERY_DEADLINE);
+        assertTrue(text(seventh).contains("number 7"), "each recipient gets its own variables");
+    }
+
+    @Test
+    void aScheduledEmailWaitsForSendAtAndACancelledOneNeverArrives() {
+        String scheduledTo = recipient("scheduled");
+        String cancelledTo = recipient("cancelled");
+        Instant sendAt = Instant.now().plusSeconds(3);
+        String cancelled = accepted("{\"to_email\": \"%s\", \"subject\": \"c\", \"body\": \"x\", \"send_at\": \"%s\"}"
+                .formatted(cancelledTo, sendAt.minusSeconds(1))).getString("request_id");
+        String scheduled = accepted("{\"to_email\": \"%s\", \"subject\": \"s\", \"body\": \"x\", \"send_at\": \"%s\"}"
+                .formatted(scheduledTo, sendAt)).getString("request_id");
+
+        Api.Reply cancel = new Api(base).delete("email/" + cancelled);
+        assertEquals(200, cancel.status(), cancel.body());
+        assertEquals("cancelled", cancel.json().getString("state"));
+        assertEquals(200, new Api(base).delete("email/" + cancelled).status(), "cancelling twice is harmless");
+        assertEquals("queued", new Api(base).get("email/" + scheduled).json().getString("state"));
+
+        Instant arrived = smtp.awaitTo(scheduledTo, 1, DELIVERY_DEADLINE).get(0).at();
+        assertFalse(arrived.isBefore(sendAt), "arrived at " + arrived + ", before send_at " + sendAt);
+        // The cancelled email was due a second before this one arrived: had it lived, it would be here.
+        assertEquals(List.of(), smtp.to(cancelledTo));
+        assertEquals("cancelled", new Api(base).get("email/" + cancelled).json().getString("state"));
+        awaitState(scheduled, "sent");
+        assertEquals(409, new Api(base).delete("email/" + scheduled).status(), "a sent email cannot be cancelled");
+    }
+
+    @Test
+    void metricsCountAcceptedSentRetriedAndDeadLetteredEmails() {
+        Map<String, Double> before = metrics();
+
+        String sent = post(recipient("metrics-ok"), "ok");
+        String retried = post(recipient("fail2-metrics"), "retried");
+        String dead = post(recipient("reject550-metrics"), "dead");
+        awaitState(sent, "sent");
+        awaitState(retried, "sent");
+        awaitState(dead, "dead");
+
+        Map<String, Double> after = metrics();
+        assertTrue(after.get("emails_accepted_total") - before.get("emails_accepted_total") >= 3, after.toString());
+        assertTrue(after.get("emails_sent_total") - before.get("emails_sent_total") >= 2, after.toString());
+        assertTrue(after.get("emails_retried_total") - before.get("emails_retried_total") >= 2, after.toString());
+        assertTrue(after.get("emails_dead_lettered_total") - before.get("emails_dead_lettered_total") >= 1,
+                after.toString());
+        assertTrue(after.get("emails_failed_total") - before.get("emails_failed_total") >= 3, after.toString());
+        assertTrue(after.get("emails_send_latency_seconds_count") - before.getOrDefault(
+                "emails_send_latency_seconds_count", 0.0) >= 2, after.toString());
+        assertTrue(after.keySet().stream().anyMatch(k -> k.startsWith("worker_emails_sent_total{")), after.toString());
+        assertTrue(after.containsKey("queue_depth{state=\"due\"}"), after.toString());
+    }
+
+    /** The application's metrics in Prometheus text, as name{tags} -> value (the scope tag dropped). */
+    private Map<String, Double> metrics() {
+        Api.Reply reply = new Api(base).get("metrics?scope=application");
+        assertEquals(200, reply.status(), reply.body());
+        var values = new java.util.TreeMap<String, Double>();
+        for (String line : reply.body().split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int space = line.lastIndexOf(' ');
+            String name = line.substring(0, space).replaceAll("mp_scope=\"application\",?", "").replace("{}", "");
+            values.put(name, Double.valueOf(line.substring(space + 1)));
+        }
+        return values;
+    }
+
+    private static String text(MimeMessage message) {
+        try {
+            Object content = message.getContent();
+            if (content instanceof MimeMultipart parts) {
+                return String.valueOf(parts.getBodyPart(0).getContent());
+            }
+            return String.valueOf(content);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 }

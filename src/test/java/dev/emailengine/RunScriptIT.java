@@ -46,17 +46,44 @@ class RunScriptIT {
         env.put("GREENMAIL_SMTP_PORT", String.valueOf(freePort()));
         env.put("GREENMAIL_API_PORT", String.valueOf(apiPort));
         try (var run = RunningScript.start("embedded", httpPort, env)) {
-            Api.Reply reply = new Api(run.url()).post("email", README_EXAMPLE);
+            // No API_KEYS: open on loopback, as the README's first command promises.
+            Api.Reply reply = new Api(run.url()).withKey(null).post("email", README_EXAMPLE);
             assertEquals(200, reply.status(), reply.body());
+            String id = reply.json().getString("request_id");
 
             JsonArray messages = awaitCapturedMail(new Api(new URL("http://127.0.0.1:" + apiPort + "/")));
             JsonObject message = messages.getJsonObject(0);
             assertEquals("Welcome Email", message.getString("subject"));
             assertTrue(message.getString("contentType").startsWith("multipart/alternative"));
+            awaitLogLine(id + " sent");
+            assertTrue(Files.readString(run.log).contains("the API is unauthenticated"), "run.sh warns without keys");
 
             run.stop();
             assertFalse(listening(httpPort), "Payara Micro still listens after SIGTERM");
             assertFalse(listening(apiPort), "GreenMail still listens after SIGTERM");
+        }
+    }
+
+    @Test
+    void withoutApiKeysItRefusesToListenBeyondLoopbackBeforeStartingAnything() throws Exception {
+        Path log = Path.of("target", "run-script-open-bind.log");
+        var builder = new ProcessBuilder("bash", "run.sh").redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().remove("API_KEYS");
+        builder.environment().put("HTTP_BIND_ADDRESS", "0.0.0.0");
+        Process process = builder.start();
+
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "run.sh should refuse at once");
+        assertEquals(1, process.exitValue());
+        assertTrue(Files.readString(log).contains("HTTP_BIND_ADDRESS=0.0.0.0 needs API_KEYS"), Files.readString(log));
+    }
+
+    /** The application's own rotating log under logs/ (server-config/payara/logging.properties). */
+    private static void awaitLogLine(String text) throws Exception {
+        Path file = Path.of("logs", "email-engine.0.log");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!(Files.exists(file) && Files.readString(file).contains(text))) {
+            assertTrue(System.nanoTime() < deadline, "no line with '" + text + "' in " + file.toAbsolutePath());
+            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
         }
     }
 
@@ -132,10 +159,12 @@ class RunScriptIT {
     static final class RunningScript implements AutoCloseable {
         private final Process process;
         private final int httpPort;
+        final Path log;
 
-        private RunningScript(Process process, int httpPort) {
+        private RunningScript(Process process, int httpPort, Path log) {
             this.process = process;
             this.httpPort = httpPort;
+            this.log = log;
         }
 
         static RunningScript start(String name, int httpPort, Map<String, String> extraEnv) throws Exception {
@@ -145,13 +174,13 @@ class RunScriptIT {
             Map<String, String> env = builder.environment();
             for (String inherited : new String[] {"SMTP_SERVER", "PORT", "SMTP_SECURITY", "SENDER_EMAIL", "SENDER_NAME",
                     "PASSWORD", "DATA_DIR", "SMTP_SSL_ENABLE", "SMTP_STARTTLS_ENABLE", "SMTP_AUTH",
-                    "WORKER_POLLING_INTERVAL", "MAX_RETRIES", "RETRY_BASE_DELAY", "RETRY_MAX_DELAY"}) {
+                    "WORKER_POLLING_INTERVAL", "MAX_RETRIES", "RETRY_BASE_DELAY", "RETRY_MAX_DELAY", "API_KEYS"}) {
                 env.remove(inherited); // failsafe's settings are for the Arquillian tests
             }
             env.put("HTTP_PORT", String.valueOf(httpPort));
             env.put("DATA_DIR", data.toString());
             env.putAll(extraEnv);
-            var run = new RunningScript(builder.start(), httpPort);
+            var run = new RunningScript(builder.start(), httpPort, log);
             long deadline = System.nanoTime() + START_DEADLINE.toNanos();
             while (!Files.readString(log).contains("Email Engine is up")) {
                 if (!run.process.isAlive()) {

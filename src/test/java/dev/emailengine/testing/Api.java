@@ -2,18 +2,24 @@ package dev.emailengine.testing;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import java.io.IOException;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A plain HTTP client for the black-box tests: what any client of the service would do. */
+/**
+ * A plain HTTP client for the black-box tests: what any client of the service would do. It sends
+ * the API key the build configured the test servers with ({@code it.api.key}), unless told not to.
+ */
 public final class Api {
 
-    public record Reply(int status, String contentType, String body) {
+    public record Reply(int status, String contentType, String body, HttpHeaders headers) {
         public JsonObject json() {
             try (var reader = Json.createReader(new StringReader(body))) {
                 return reader.readObject();
@@ -21,39 +27,68 @@ public final class Api {
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final URI base;
+    private final String[] authHeader;
 
     public Api(URL base) {
-        this.base = URI.create(base.toString().endsWith("/") ? base.toString() : base + "/");
+        this(URI.create(base.toString().endsWith("/") ? base.toString() : base + "/"),
+                System.getProperty("it.api.key"));
     }
 
-    public Reply post(String path, String json) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+    private Api(URI base, String key) {
+        this.base = base;
+        this.authHeader = key == null || key.isEmpty() ? new String[0] : new String[] {"X-API-Key", key};
+    }
+
+    /** The same client presenting {@code key} instead (null: no key at all). */
+    public Api withKey(String key) {
+        return new Api(base, key);
+    }
+
+    public Reply post(String path, String json, String... headers) {
+        return send(request(path, headers).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     public Reply put(String path, String json) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+        return send(request(path).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     public Reply delete(String path) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).DELETE());
+        return send(request(path).DELETE());
     }
 
-    public Reply get(String path) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).GET());
+    public Reply get(String path, String... headers) {
+        return send(request(path, headers).GET());
     }
 
-    private Reply send(HttpRequest.Builder request) {
+    /** Any method, any headers (given as name, value pairs, sent after the API key's). */
+    public Reply call(String method, String path, String body, String... headers) {
+        return send(request(path, headers).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private HttpRequest.Builder request(String path, String... headers) {
+        var builder = HttpRequest.newBuilder(base.resolve(path));
+        if (authHeader.length > 0) {
+            builder.header(authHeader[0], authHeader[1]);
+        }
+        if (headers.length > 0) {
+            builder.headers(headers);
+        }
+        return builder;
+    }
+
+    private static Reply send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),
+            HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(60)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                    response.body());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+                    response.body(), response.headers());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -16,7 +16,7 @@ public final class QueueDirectory {
     /** Ids of every email the service ever stored, wherever it is in its life cycle. */
     public Set<String> allIds() {
         var ids = new TreeSet<String>();
-        for (String dir : new String[] {"queue", "trash", "dead_letter", "corrupt"}) {
+        for (String dir : new String[] {"queue", "trash", "dead_letter", "corrupt", "cancelled"}) {
             Path path = root.resolve(dir);
             if (!Files.isDirectory(path)) {
                 continue;

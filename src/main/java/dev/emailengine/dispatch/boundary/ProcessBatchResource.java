@@ -9,10 +9,16 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** {@code POST /process-batch}: deliver the next due email now, on this request's thread. */
 @Path("process-batch")
 @RequestScoped
+@Tag(ref = "Workers")
 public class ProcessBatchResource {
 
     @Inject
@@ -20,6 +26,8 @@ public class ProcessBatchResource {
 
     @POST
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "processBatch", summary = "Deliver the next due email now, on this request", description = "As the original's manual trigger; workers keep running.")
+    @APIResponse(responseCode = "200", description = "What happened", content = @Content(mediaType = "application/json", schema = @Schema(ref = "ProcessBatch")))
     public JsonObject processNext() {
         return dispatcher.processNext()
                 .map(run -> Json.createObjectBuilder()

@@ -12,11 +12,17 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The worker pool: its state in the original's shape, and pause/resume for maintenance windows. */
 @Path("workers")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(ref = "Workers")
 public class WorkersResource {
 
     @Inject
@@ -24,6 +30,8 @@ public class WorkersResource {
 
     @GET
     @Path("status")
+    @Operation(operationId = "workersStatus", summary = "Per-worker state and counters")
+    @APIResponse(responseCode = "200", description = "Workers and the SMTP circuit", content = @Content(mediaType = "application/json", schema = @Schema(ref = "WorkersStatus")))
     public JsonObject status() {
         var workers = Json.createArrayBuilder();
         int active = 0;
@@ -62,6 +70,8 @@ public class WorkersResource {
 
     @POST
     @Path("pause")
+    @Operation(operationId = "pauseWorkers", summary = "Pause delivery; intake continues")
+    @APIResponse(responseCode = "200", description = "Paused", content = @Content(mediaType = "application/json", schema = @Schema(ref = "Message")))
     public JsonObject pause() {
         dispatcher.pause();
         return Json.createObjectBuilder().add("paused", true).add("message", "Delivery paused; intake continues").build();
@@ -69,6 +79,8 @@ public class WorkersResource {
 
     @POST
     @Path("resume")
+    @Operation(operationId = "resumeWorkers", summary = "Resume delivery")
+    @APIResponse(responseCode = "200", description = "Resumed", content = @Content(mediaType = "application/json", schema = @Schema(ref = "Message")))
     public JsonObject resume() {
         dispatcher.resume();
         return Json.createObjectBuilder().add("paused", false).add("message", "Delivery resumed").build();

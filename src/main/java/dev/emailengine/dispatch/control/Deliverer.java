@@ -1,5 +1,6 @@
 package dev.emailengine.dispatch.control;
 
+import dev.emailengine.metrics.control.EmailMetrics;
 import dev.emailengine.queue.control.MailQueue;
 import dev.emailengine.queue.entity.Attempt;
 import dev.emailengine.queue.entity.QueuedEmail;
@@ -7,6 +8,7 @@ import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -28,9 +30,11 @@ public class Deliverer {
     private final RetryPolicy retryPolicy;
     private final SmtpCircuitBreaker breaker;
     private final Clock clock;
+    private final EmailMetrics metrics;
 
     public Deliverer(MailQueue queue, Session session, MimeComposer composer, RetryPolicy retryPolicy,
-            SmtpCircuitBreaker breaker, Clock clock) {
+            SmtpCircuitBreaker breaker, Clock clock, EmailMetrics metrics) {
+        this.metrics = metrics;
         this.queue = queue;
         this.session = session;
         this.composer = composer;
@@ -40,13 +44,21 @@ public class Deliverer {
     }
 
     public Outcome deliver(QueuedEmail email, SmtpConnection connection) {
+        Instant claimed = clock.instant();
+        long start = System.nanoTime();
         try {
             connection.send(composer.compose(session, email), composer.envelope(email));
         } catch (MessagingException | RuntimeException e) {
-            return report(email, DeliveryFailure.of(e));
+            Outcome outcome = report(email, DeliveryFailure.of(e));
+            if (outcome == Outcome.RETRY_SCHEDULED || outcome == Outcome.DEAD_LETTERED) {
+                metrics.failed(connection.owner(), outcome == Outcome.RETRY_SCHEDULED);
+            }
+            return outcome;
         }
         breaker.recordSuccess();
         queue.delivered(email, new Attempt(clock.instant(), Attempt.Outcome.SENT, 250, "accepted"));
+        metrics.sent(connection.owner(), Duration.ofNanos(System.nanoTime() - start),
+                Duration.between(email.nextAttemptAt(), claimed));
         return Outcome.SENT;
     }
 

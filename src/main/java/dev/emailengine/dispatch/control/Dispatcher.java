@@ -1,5 +1,6 @@
 package dev.emailengine.dispatch.control;
 
+import dev.emailengine.metrics.control.EmailMetrics;
 import dev.emailengine.queue.control.MailQueue;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -48,6 +49,9 @@ public class Dispatcher {
 
     @Inject
     MailQueue queue;
+
+    @Inject
+    EmailMetrics metrics;
 
     @Inject
     @ConfigProperty(name = "num.workers", defaultValue = "3")
@@ -102,7 +106,7 @@ public class Dispatcher {
         breaker = new SmtpCircuitBreaker(seconds(probeIntervalSeconds), seconds(probeMaxIntervalSeconds),
                 Clock.systemUTC());
         deliverer = new Deliverer(queue, session, new MimeComposer(from, senderName.orElse(null)), retryPolicy,
-                breaker, Clock.systemUTC());
+                breaker, Clock.systemUTC(), metrics);
         manualConnection = new SmtpConnection(session, "process-batch");
         if (!autoProcessing) {
             LOG.log(Level.INFO, "AUTO_PROCESSING_ENABLED is false: no workers started");

@@ -113,6 +113,9 @@ public class MimeComposer {
         byte[] bytes = Base64.getDecoder().decode(attachment.contentBase64());
         part.setDataHandler(new DataHandler(new ByteArrayDataSource(bytes, attachment.contentType())));
         part.setDisposition(MimeBodyPart.ATTACHMENT);
+        // Always base64: a 7bit or quoted-printable body may have its line endings rewritten in
+        // transit, and an attachment must arrive byte for byte.
+        part.setHeader("Content-Transfer-Encoding", "base64");
         try {
             part.setFileName(MimeUtility.encodeText(attachment.filename(), UTF_8, null));
         } catch (UnsupportedEncodingException e) {

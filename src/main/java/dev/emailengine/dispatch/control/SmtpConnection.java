@@ -29,6 +29,11 @@ public class SmtpConnection implements AutoCloseable {
         this.owner = owner;
     }
 
+    /** The worker (or "process-batch") this connection belongs to. */
+    public String owner() {
+        return owner;
+    }
+
     public void send(MimeMessage message, Address[] envelope) throws MessagingException {
         if (transport != null && idleFor().compareTo(CHECK_AFTER_IDLE) > 0 && !transport.isConnected()) {
             close();

@@ -12,10 +12,18 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** {@code POST /emails}: one message for up to 1,000 recipients, queued all or nothing. */
 @Path("emails")
 @RequestScoped
+@Tag(ref = "Emails")
 public class BulkEmailsResource {
 
     @Inject
@@ -24,7 +32,15 @@ public class BulkEmailsResource {
     @POST
     @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
     @Produces(MediaType.APPLICATION_JSON)
-    public Response send(@HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey, InputStream body) {
+    @Operation(operationId = "sendBulk", summary = "Accept one message for up to 1,000 recipients", description = "Validated all or nothing; one request id per recipient, in order.")
+    @RequestBody(required = true, description = "The shared message and the recipients", content = @Content(mediaType = "application/json", schema = @Schema(ref = "BulkRequest")))
+    @APIResponse(responseCode = "200", description = "All queued", content = @Content(mediaType = "application/json", schema = @Schema(ref = "AcceptedBatch")))
+    @APIResponse(responseCode = "400", description = "Invalid input, naming each field", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "413", description = "Request, body or attachments over their limit", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "422", description = "The Idempotency-Key was used for a different request", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
+    public Response send(
+            @Parameter(description = "Any unique string (at most 255 printable ASCII); repeats within IDEMPOTENCY_TTL are answered once")
+            @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey, InputStream body) {
         return Response.ok(intake.acceptBulk(body, idempotencyKey), MediaType.APPLICATION_JSON_TYPE).build();
     }
 }

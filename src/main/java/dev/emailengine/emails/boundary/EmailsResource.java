@@ -19,6 +19,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code POST /email}: validate, store durably, answer; delivery happens later, on a worker.
@@ -27,6 +34,7 @@ import java.io.InputStream;
  */
 @Path("email")
 @RequestScoped
+@Tag(ref = "Emails")
 public class EmailsResource {
 
     @Inject
@@ -39,13 +47,25 @@ public class EmailsResource {
     @POST
     @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
     @Produces(MediaType.APPLICATION_JSON)
-    public Response send(@HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey, InputStream body) {
+    @Operation(operationId = "sendEmail", summary = "Accept one email", description = "Durable on disk before the 200. With an Idempotency-Key, a repeat with the same body within IDEMPOTENCY_TTL returns the first answer and queues nothing.")
+    @RequestBody(required = true, description = "The email: a plain body, or template_name and template_vars", content = @Content(mediaType = "application/json", schema = @Schema(ref = "EmailRequest")))
+    @APIResponse(responseCode = "200", description = "Queued", content = @Content(mediaType = "application/json", schema = @Schema(ref = "AcceptedEmail")))
+    @APIResponse(responseCode = "400", description = "Invalid input, naming each field", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "413", description = "Request, body or attachments over their limit", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "409", description = "The same Idempotency-Key is still being processed", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "422", description = "The Idempotency-Key was used for a different request", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
+    public Response send(
+            @Parameter(description = "Any unique string (at most 255 printable ASCII); repeats within IDEMPOTENCY_TTL are answered once")
+            @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey, InputStream body) {
         return Response.ok(intake.accept(body, idempotencyKey), MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     @GET
     @Path("{id}")
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "getEmail", summary = "Where one email is now")
+    @APIResponse(responseCode = "200", description = "The email and its attempts", content = @Content(mediaType = "application/json", schema = @Schema(ref = "EmailDetails")))
+    @APIResponse(responseCode = "404", description = "No such email", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
     public EmailDetails find(@PathParam("id") String id) {
         return queue.find(id).orElseThrow(() -> new NotFoundException("no email " + id));
     }
@@ -53,9 +73,14 @@ public class EmailsResource {
     @DELETE
     @Path("{id}")
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "cancelEmail", summary = "Cancel an email no worker has claimed", description = "A scheduled or queued email is withdrawn and never sent.")
+    @APIResponse(responseCode = "200", description = "Cancelled", content = @Content(mediaType = "application/json", schema = @Schema(ref = "EmailDetails")))
+    @APIResponse(responseCode = "404", description = "No such email", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "409", description = "Already being sent, sent, or dead-lettered", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
     public EmailDetails cancel(@PathParam("id") String id) {
         return switch (queue.cancel(id)) {
-            case CANCELLED -> queue.find(id).orElseThrow(() -> new NotFoundException("no email " + id));
+            // DELETE is idempotent: cancelling a cancelled email answers as the first time did.
+            case CANCELLED, ALREADY_CANCELLED -> queue.find(id).orElseThrow(() -> new NotFoundException("no email " + id));
             case NOT_FOUND -> throw new NotFoundException("no email " + id);
             case TOO_LATE -> throw new ClientErrorException("email " + id + " is already being sent or was sent",
                     Response.Status.CONFLICT);

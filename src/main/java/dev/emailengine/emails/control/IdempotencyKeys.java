@@ -102,7 +102,7 @@ public class IdempotencyKeys {
                     return earlier.response();
                 }
                 throw new InvalidInputException(422, "Idempotency-Key reused",
-                        List.of(new FieldError(HEADER, "was used for a different request within " + ttl)));
+                        List.of(new FieldError(HEADER, "was used for a different request within IDEMPOTENCY_TTL (" + ttlText + ")")));
             }
             if (!inFlight.add(keyHash)) {
                 throw new InvalidInputException(409, "Request in progress",

@@ -11,6 +11,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code GET /health} in the original's shape: {@code healthy} or {@code degraded}, and each
@@ -19,6 +24,7 @@ import java.util.Optional;
  */
 @Path("health")
 @RequestScoped
+@Tag(ref = "Service")
 public class HealthResource {
 
     @Inject
@@ -26,6 +32,8 @@ public class HealthResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "health", summary = "Health of queue, templates and SMTP server", description = "Always 200; status is degraded when a component is unhealthy. Open without an API key.")
+    @APIResponse(responseCode = "200", description = "Component health", content = @Content(mediaType = "application/json", schema = @Schema(ref = "Health")))
     public JsonObject health() {
         Optional<String> queue = health.queueProblem();
         Optional<String> templates = health.templatesProblem();

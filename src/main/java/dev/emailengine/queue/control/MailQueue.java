@@ -1,5 +1,6 @@
 package dev.emailengine.queue.control;
 
+import dev.emailengine.metrics.control.EmailMetrics;
 import dev.emailengine.queue.entity.Attempt;
 import dev.emailengine.queue.entity.DeadLetterPage;
 import dev.emailengine.queue.entity.EmailDetails;
@@ -49,6 +50,9 @@ public class MailQueue {
     @Inject
     @ConfigProperty(name = "max.retries", defaultValue = "3")
     int maxRetries;
+
+    @Inject
+    EmailMetrics metrics = new EmailMetrics();
 
     Clock clock = Clock.systemUTC();
     Fsync fsync = new Fsync();
@@ -110,6 +114,7 @@ public class MailQueue {
         } catch (IOException e) {
             throw new QueueStorageException("could not store the email" + (emails.size() == 1 ? "" : "s"), e);
         }
+        metrics.accepted(emails.size());
         long nowMillis = clock.millis();
         for (QueuedEmail email : emails) {
             addToIndex(email, nowMillis);
@@ -124,7 +129,7 @@ public class MailQueue {
 
     /** What became of a cancel request. */
     public enum Cancellation {
-        CANCELLED, NOT_FOUND, TOO_LATE
+        CANCELLED, ALREADY_CANCELLED, NOT_FOUND, TOO_LATE
     }
 
     /**
@@ -137,11 +142,16 @@ public class MailQueue {
         }
         QueueIndex.Entry entry = index.removePending(id);
         if (entry == null) {
-            return index.stateOf(id, clock.millis()) != null || index.isDead(id)
-                    || files.find(id, Location.TRASH).isPresent() ? Cancellation.TOO_LATE : Cancellation.NOT_FOUND;
+            if (index.stateOf(id, clock.millis()) != null || index.isDead(id)
+                    || files.find(id, Location.TRASH).isPresent()) {
+                return Cancellation.TOO_LATE;
+            }
+            return files.find(id, Location.CANCELLED).isPresent() ? Cancellation.ALREADY_CANCELLED
+                    : Cancellation.NOT_FOUND;
         }
         try {
             if (files.cancel(id)) {
+                metrics.cancelled();
                 LOG.log(Level.INFO, "{0} cancelled", id);
                 return Cancellation.CANCELLED;
             }
@@ -245,32 +255,37 @@ public class MailQueue {
                 snapshot.processing(), snapshot.deadLetters(), snapshot.sent(), offset, limit, batches);
     }
 
-    /** Everything known about one email, wherever it is; empty for an unknown (or purged) id. */
+    /**
+     * Everything known about one email, wherever it is; empty for an unknown (or purged) id. The
+     * places are read in life-cycle order; a file moving on while we look is found at its next
+     * place, or on a second pass (every move writes the new file before removing the old one).
+     */
     public Optional<EmailDetails> find(String id) {
         if (!EmailIds.isWellFormed(id)) {
             return Optional.empty();
         }
-        // The file may move between the index lookup and the read; a second look settles it.
-        for (int tries = 0; tries < 3; tries++) {
-            QueueIndex.State active = index.stateOf(id, clock.millis());
-            boolean dead = index.isDead(id);
-            Optional<EmailDetails> found = active != null ? findActive(id, active)
-                    : dead ? files.find(id, Location.DEAD_LETTER).map(e -> EmailDetails.of(e, EmailState.DEAD))
-                    : files.find(id, Location.TRASH).map(e -> EmailDetails.of(e, EmailState.SENT))
-                            .or(() -> files.find(id, Location.CANCELLED).map(e -> EmailDetails.of(e, EmailState.CANCELLED)));
-            if (found.isPresent() || (active == null && !dead)) {
-                return found;
+        for (int pass = 0; pass < 3; pass++) {
+            for (Location location : LIFE_CYCLE) {
+                Optional<QueuedEmail> email = files.find(id, location);
+                if (email.isPresent()) {
+                    return Optional.of(EmailDetails.of(email.get(), stateAt(location, email.get())));
+                }
             }
         }
         return Optional.empty();
     }
 
-    private Optional<EmailDetails> findActive(String id, QueueIndex.State state) {
-        if (state == QueueIndex.State.PROCESSING) {
-            return files.find(id, Location.PROCESSING).map(e -> EmailDetails.of(e, EmailState.PROCESSING));
-        }
-        return files.find(id, Location.PENDING)
-                .map(e -> EmailDetails.of(e, e.retryCount() > 0 ? EmailState.RETRYING : EmailState.QUEUED));
+    private static final List<Location> LIFE_CYCLE = List.of(Location.PENDING, Location.PROCESSING,
+            Location.DEAD_LETTER, Location.TRASH, Location.CANCELLED);
+
+    private static EmailState stateAt(Location location, QueuedEmail email) {
+        return switch (location) {
+            case PENDING -> email.retryCount() > 0 ? EmailState.RETRYING : EmailState.QUEUED;
+            case PROCESSING -> EmailState.PROCESSING;
+            case DEAD_LETTER -> EmailState.DEAD;
+            case TRASH -> EmailState.SENT;
+            case CANCELLED -> EmailState.CANCELLED;
+        };
     }
 
     /** Newest first; reads only the files on the page. */

@@ -31,11 +31,18 @@ import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** List, read, preview, create or replace, and delete templates. */
 @Path("templates")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(ref = "Templates")
 public class TemplatesResource {
 
     /** Template sources are small; this bounds a PUT or preview body. */
@@ -48,6 +55,8 @@ public class TemplatesResource {
 
     /** The original's listing; {@code detailed=true} adds each template's files, placeholders and description. */
     @GET
+    @Operation(operationId = "listTemplates", summary = "Template names; detailed=true adds files, placeholders and description")
+    @APIResponse(responseCode = "200", description = "The templates", content = @Content(mediaType = "application/json", schema = @Schema(ref = "TemplateList")))
     public JsonObject list(@QueryParam("detailed") @DefaultValue("false") boolean detailed) {
         List<String> names = templates.names();
         JsonObjectBuilder body = Json.createObjectBuilder()
@@ -65,6 +74,10 @@ public class TemplatesResource {
 
     @GET
     @Path("{name}")
+    @Operation(operationId = "getTemplate", summary = "One template's source and placeholders")
+    @APIResponse(responseCode = "200", description = "The template", content = @Content(mediaType = "application/json", schema = @Schema(ref = "TemplateSource")))
+    @APIResponse(responseCode = "404", description = "No such template", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "400", description = "Invalid input, naming each field", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
     public JsonObject get(@PathParam("name") String name) {
         TemplateRenderer.Compiled compiled = existing(name);
         TemplateSource s = compiled.source();
@@ -80,6 +93,11 @@ public class TemplatesResource {
     @POST
     @Path("{name}/preview")
     @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
+    @Operation(operationId = "previewTemplate", summary = "Render a template without sending")
+    @RequestBody(required = true, description = "The variables", content = @Content(mediaType = "application/json", schema = @Schema(ref = "TemplatePreview")))
+    @APIResponse(responseCode = "200", description = "The rendered subject and parts", content = @Content(mediaType = "application/json", schema = @Schema(ref = "RenderedEmail")))
+    @APIResponse(responseCode = "400", description = "Invalid input, naming each field", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "404", description = "No such template", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
     public JsonObject preview(@PathParam("name") String name, InputStream body) {
         existing(name);
         JsonObject request = reader.readObject(body);
@@ -103,6 +121,11 @@ public class TemplatesResource {
     @PUT
     @Path("{name}")
     @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
+    @Operation(operationId = "putTemplate", summary = "Create or replace a template")
+    @RequestBody(required = true, description = "Subject, text and/or html, description", content = @Content(mediaType = "application/json", schema = @Schema(ref = "TemplateSource")))
+    @APIResponse(responseCode = "200", description = "Replaced", content = @Content(mediaType = "application/json", schema = @Schema(ref = "TemplateSource")))
+    @APIResponse(responseCode = "201", description = "Created", content = @Content(mediaType = "application/json", schema = @Schema(ref = "TemplateSource")))
+    @APIResponse(responseCode = "400", description = "Invalid input, naming each field", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
     public Response put(@PathParam("name") String name, InputStream body) {
         boolean exists = templates.find(name).isPresent();
         JsonObject json = reader.readObject(body);
@@ -129,6 +152,9 @@ public class TemplatesResource {
 
     @DELETE
     @Path("{name}")
+    @Operation(operationId = "deleteTemplate", summary = "Delete a template", description = "A default template comes back, as shipped, at the next start.")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "404", description = "No such template", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
     public Response delete(@PathParam("name") String name) {
         if (!templates.delete(name)) {
             throw new NotFoundException("no template " + name);

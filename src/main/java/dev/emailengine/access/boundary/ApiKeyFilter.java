@@ -1,0 +1,59 @@
+package dev.emailengine.access.boundary;
+
+import dev.emailengine.access.control.AccessPolicy;
+import dev.emailengine.problems.boundary.Problems;
+import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.Provider;
+import java.util.Locale;
+
+/**
+ * Every request needs a valid key ({@code Authorization: Bearer <key>} or {@code X-API-Key}) when
+ * keys are configured, except health and the API documentation, which load balancers and
+ * people reading the docs need without one. A refusal says nothing about why.
+ */
+@Provider
+@PreMatching
+@Priority(Priorities.AUTHENTICATION)
+public class ApiKeyFilter implements ContainerRequestFilter {
+
+    static final String API_KEY_HEADER = "X-API-Key";
+    private static final String BEARER = "bearer ";
+
+    @Inject
+    AccessPolicy policy;
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        if (!policy.required() || isOpen(request.getUriInfo().getPath())) {
+            return;
+        }
+        if (!policy.accepts(presentedKey(request))) {
+            Response problem = Problems.of(Response.Status.UNAUTHORIZED.getStatusCode(), "Unauthorized", null, null);
+            request.abortWith(Response.fromResponse(problem)
+                    .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"email-engine\"").build());
+        }
+    }
+
+    /** Health (the original's and MicroProfile's) and the docs; everything else is the API. */
+    static boolean isOpen(String path) {
+        String p = path.startsWith("/") ? path.substring(1) : path;
+        return p.equals("health") || p.equals("docs") || p.startsWith("docs/") || p.equals("openapi")
+                || p.startsWith("openapi/");
+    }
+
+    private static String presentedKey(ContainerRequestContext request) {
+        String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (authorization != null && authorization.length() > BEARER.length()
+                && authorization.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER)) {
+            return authorization.substring(BEARER.length()).strip();
+        }
+        return request.getHeaderString(API_KEY_HEADER);
+    }
+}

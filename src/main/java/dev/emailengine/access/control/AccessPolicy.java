@@ -1,0 +1,62 @@
+package dev.emailengine.access.control;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.lang.System.Logger.Level;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Reads {@code API_KEYS} once and enforces the deployment rule: without keys the service must
+ * listen on loopback only ({@code HTTP_BIND_ADDRESS}), so the deployment fails rather than expose
+ * an open mail relay to the network.
+ */
+@ApplicationScoped
+public class AccessPolicy {
+
+    private static final System.Logger LOG = System.getLogger(AccessPolicy.class.getName());
+
+    @Inject
+    @ConfigProperty(name = "api.keys")
+    Optional<String> keysSetting;
+
+    @Inject
+    @ConfigProperty(name = "http.bind.address", defaultValue = "127.0.0.1")
+    String bindAddress;
+
+    private ApiKeys keys;
+
+    @PostConstruct
+    void init() {
+        keys = ApiKeys.parse(keysSetting.orElse(""));
+        if (!keys.isEmpty()) {
+            LOG.log(Level.INFO, "API keys required on every endpoint except health and docs ({0} key(s) configured)",
+                    keys.count());
+        } else if (ApiKeys.isLoopback(bindAddress)) {
+            LOG.log(Level.WARNING, "API_KEYS is not set: the API is UNAUTHENTICATED and listens on {0} only",
+                    bindAddress);
+        } else {
+            throw new IllegalStateException("HTTP_BIND_ADDRESS is " + bindAddress
+                    + " but API_KEYS is not set: set API_KEYS to listen beyond loopback");
+        }
+    }
+
+    /**
+     * Observing start-up creates the bean, so {@link #init()} runs (and a forbidden configuration
+     * fails the deployment) before the first request rather than at it.
+     */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        LOG.log(Level.DEBUG, "access policy in force");
+    }
+
+    public boolean required() {
+        return !keys.isEmpty();
+    }
+
+    public boolean accepts(String presentedKey) {
+        return keys.accepts(presentedKey);
+    }
+}

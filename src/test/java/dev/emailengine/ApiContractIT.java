@@ -1,0 +1,286 @@
+package dev.emailengine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.emailengine.testing.Api;
+import dev.emailengine.testing.DeployedService;
+import dev.emailengine.testing.QueueDirectory;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
+import jakarta.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The REST contract as a client sees it: the original service's paths, fields and shapes; the
+ * documentation; API keys; and a table of hostile and broken requests, each answered with a
+ * problem naming the field and leaving the queue untouched. The suite's servers run with
+ * API_KEYS set (pom.xml), so every call here also proves the key is accepted.
+ */
+class ApiContractIT extends DeployedService {
+
+    private static final String README_EXAMPLE = """
+            {"subject": "Welcome Email", "body": "Welcome to our service.",
+             "to_email": "contract@example.com", "format": "multipart"}""";
+
+    @Test
+    void everyEndpointOfTheOriginalAnswersInItsShape() {
+        Api api = api();
+        JsonObject index = api.get("").json();
+        assertEquals("Email Engine API", index.getString("name"));
+        assertFalse(index.getString("version").isBlank());
+        assertEquals("/docs", index.getString("documentation"));
+        assertEquals("POST /email", index.getJsonObject("endpoints").getString("send_email"));
+
+        JsonObject accepted = api.post("email", README_EXAMPLE).json();
+        assertEquals(Set.of("request_id", "message", "status", "timestamp"), accepted.keySet());
+        assertEquals("queued", accepted.getString("status"));
+        assertNotNull(Instant.parse(accepted.getString("timestamp")));
+
+        JsonObject status = api.get("status").json();
+        for (String field : List.of("total_emails", "total_batches", "batch_size", "batches")) {
+            assertTrue(status.containsKey(field), field + " missing from " + status);
+        }
+        JsonObject health = api.get("health").json();
+        assertEquals(Set.of("status", "timestamp", "components"), health.keySet());
+        assertEquals(Set.of("queue_manager", "template_engine", "email_sender"),
+                health.getJsonObject("components").keySet());
+        JsonObject templates = api.get("templates").json();
+        assertTrue(templates.getJsonArray("templates").size() >= 4, templates.toString());
+        assertEquals(templates.getJsonArray("templates").size(), templates.getInt("count"));
+        assertTrue(api.get("templates?detailed=true").json().containsKey("details"));
+
+        JsonObject workers = api.get("workers/status").json();
+        assertTrue(workers.getBoolean("auto_processing_enabled"));
+        assertEquals("running", workers.getString("worker_pool_status"));
+        JsonObject pool = workers.getJsonObject("status");
+        assertEquals(3, pool.getInt("total_workers"));
+        assertTrue(pool.getInt("active_workers") <= 3);
+        assertEquals(Set.of("worker_id", "running", "current_batch", "emails_sent", "emails_failed", "avg_latency_ms"),
+                pool.getJsonArray("workers").getJsonObject(0).keySet());
+
+        JsonObject batch = api.post("process-batch", "").json();
+        assertTrue(batch.containsKey("message") && batch.containsKey("processed"), batch.toString());
+
+        smtp.awaitTo("contract@example.com", 1, Duration.ofSeconds(30));
+        assertEquals("sent", api.get("email/" + accepted.getString("request_id")).json().getString("state"));
+    }
+
+    @Test
+    void docsServeSwaggerUiAndOpenApiIsAValidDocumentListingEveryEndpointWithSchemas() {
+        Api anonymous = api().withKey(null);
+        Api.Reply page = anonymous.get("docs");
+        assertEquals(200, page.status());
+        assertTrue(page.contentType().startsWith("text/html"), page.contentType());
+        assertTrue(page.body().contains("swagger-ui-bundle.js"), page.body());
+        Api.Reply bundle = anonymous.get("docs/swagger-ui-bundle.js");
+        assertEquals(200, bundle.status());
+        assertTrue(bundle.body().contains("SwaggerUIBundle"));
+        assertEquals(404, anonymous.get("docs/web.xml").status());
+        int traversal = anonymous.get("docs/..%2F..%2FWEB-INF%2Fweb.xml").status();
+        assertTrue(traversal == 400 || traversal == 404, "path traversal answered " + traversal);
+
+        Api.Reply document = anonymous.get("openapi");
+        assertEquals(200, document.status());
+        SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(document.body());
+        // Payara 6 adds a top-level "endpoints" list that OpenAPI does not define (renamed to
+        // x-endpoints upstream in payara/Payara#7891); every other message would be our fault.
+        List<String> problems = parsed.getMessages().stream()
+                .filter(m -> !m.equals("attribute endpoints is unexpected")).toList();
+        assertEquals(List.of(), problems, document.body());
+        OpenAPI openApi = parsed.getOpenAPI();
+        assertTrue(openApi.getOpenapi().startsWith("3."));
+        Map<String, Set<PathItem.HttpMethod>> expected = Map.ofEntries(
+                Map.entry("/", Set.of(PathItem.HttpMethod.GET)),
+                Map.entry("/email", Set.of(PathItem.HttpMethod.POST)),
+                Map.entry("/emails", Set.of(PathItem.HttpMethod.POST)),
+                Map.entry("/email/{id}", Set.of(PathItem.HttpMethod.GET, PathItem.HttpMethod.DELETE)),
+                Map.entry("/status", Set.of(PathItem.HttpMethod.GET)),
+                Map.entry("/health", Set.of(PathItem.HttpMethod.GET)),
+                Map.entry("/templates", Set.of(PathItem.HttpMethod.GET)),
+                Map.entry("/templates/{name}", Set.of(PathItem.HttpMethod.GET, PathItem.HttpMethod.PUT,
+                        PathItem.HttpMethod.DELETE)),
+                Map.entry("/templates/{name}/preview", Set.of(PathItem.HttpMethod.POST)),
+                Map.entry("/workers/status", Set.of(PathItem.HttpMethod.GET)),
+                Map.entry("/workers/pause", Set.of(PathItem.HttpMethod.POST)),
+                Map.entry("/workers/resume", Set.of(PathItem.HttpMethod.POST)),
+                Map.entry("/process-batch", Set.of(PathItem.HttpMethod.POST)),
+                Map.entry("/dead-letter", Set.of(PathItem.HttpMethod.GET)),
+                Map.entry("/dead-letter/{id}/retry", Set.of(PathItem.HttpMethod.POST)),
+                Map.entry("/dead-letter/retry-all", Set.of(PathItem.HttpMethod.POST)),
+                Map.entry("/docs", Set.of(PathItem.HttpMethod.GET)));
+        expected.forEach((path, methods) -> {
+            PathItem item = openApi.getPaths().get(path);
+            assertNotNull(item, path + " is not in /openapi");
+            assertEquals(methods, item.readOperationsMap().keySet(), path);
+            for (Operation operation : item.readOperations()) {
+                assertNotNull(operation.getSummary(), path + " has no summary");
+                assertTrue(operation.getResponses().keySet().stream().anyMatch(code -> code.startsWith("2")),
+                        path + " documents no success response");
+            }
+        });
+        var request = openApi.getPaths().get("/email").getPost().getRequestBody().getContent().get("application/json");
+        assertEquals("#/components/schemas/EmailRequest", request.getSchema().get$ref());
+        var schema = openApi.getComponents().getSchemas().get("EmailRequest");
+        assertTrue(schema.getProperties().keySet().containsAll(List.of("to_email", "subject", "body", "format",
+                "priority", "template_name", "template_vars", "cc", "bcc", "attachments", "send_at")));
+        assertTrue(openApi.getComponents().getSchemas().keySet().containsAll(List.of("AcceptedEmail",
+                "AcceptedBatch", "EmailDetails", "QueueStatus", "Health", "WorkersStatus", "Problem")));
+    }
+
+    /** Every endpoint but health and docs, with a harmless request each. */
+    private static final List<String[]> PROTECTED = List.of(
+            new String[] {"GET", ""}, new String[] {"POST", "email"}, new String[] {"POST", "emails"},
+            new String[] {"GET", "email/batch_1795000000000_deadbeef"},
+            new String[] {"DELETE", "email/batch_1795000000000_deadbeef"}, new String[] {"GET", "status"},
+            new String[] {"GET", "templates"}, new String[] {"GET", "templates/welcome"},
+            new String[] {"POST", "templates/welcome/preview"}, new String[] {"PUT", "templates/auth-probe"},
+            new String[] {"DELETE", "templates/auth-probe"}, new String[] {"GET", "workers/status"},
+            new String[] {"POST", "workers/pause"}, new String[] {"POST", "workers/resume"},
+            new String[] {"POST", "process-batch"}, new String[] {"GET", "dead-letter"},
+            new String[] {"POST", "dead-letter/retry-all"},
+            new String[] {"POST", "dead-letter/batch_1795000000000_deadbeef/retry"});
+
+    @Test
+    void withApiKeysEveryProtectedEndpointRefusesAMissingWrongOrMisSizedKeyAndAcceptsTheRightOne() {
+        String right = System.getProperty("it.api.key");
+        String sameLength = "x".repeat(right.length());
+        var refused = List.of(api().withKey(null), api().withKey(sameLength), api().withKey(right + "0"),
+                api().withKey(right.substring(1)));
+        for (String[] endpoint : PROTECTED) {
+            String what = endpoint[0] + " /" + endpoint[1];
+            for (Api client : refused) {
+                Api.Reply reply = client.call(endpoint[0], endpoint[1], "{}", "Content-Type", "application/json");
+                assertEquals(401, reply.status(), what);
+                assertEquals("application/problem+json", reply.contentType(), what);
+                assertEquals(Set.of("type", "title", "status"), reply.json().keySet(), "no detail: " + reply.body());
+                assertTrue(reply.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"), what);
+            }
+            Api.Reply withKey = api().call(endpoint[0], endpoint[1], "{}", "Content-Type", "application/json");
+            assertTrue(withKey.status() != 401 && withKey.status() < 500, what + " with the key: " + withKey.status());
+        }
+        Api anonymous = api().withKey(null);
+        assertEquals(200, anonymous.get("health").status());
+        assertEquals(200, anonymous.get("docs").status());
+        assertEquals(200, anonymous.get("openapi").status());
+        assertEquals(200, anonymous.get("mp-health/ready").status());
+        assertEquals(200, anonymous.get("templates", "Authorization", "Bearer " + right).status());
+        assertEquals(200, anonymous.get("templates", "Authorization", "bearer second-test-key-0123456789").status(),
+                "every configured key works, and the scheme is case-insensitive");
+        assertEquals(401, anonymous.get("templates", "Authorization", "Basic " + right).status());
+    }
+
+    static Stream<Arguments> badInputs() {
+        String ok = "\"to_email\": \"a@example.com\", \"subject\": \"s\", \"body\": \"b\"";
+        String tenMiB = "x".repeat(10 * 1024 * 1024);
+        String elevenMiBBase64 = java.util.Base64.getEncoder().encodeToString(new byte[11 * 1024 * 1024]);
+        String manyRecipients = Stream.generate(() -> "{\"to_email\": \"r@example.com\"}").limit(1001)
+                .reduce((a, b) -> a + "," + b).orElseThrow();
+        return Stream.of(
+                bad("malformed JSON", "email", "{\"to_email\": ", 400, "body"),
+                bad("a JSON array", "email", "[]", 400, "body"),
+                bad("an empty body", "email", "", 400, "body"),
+                bad("missing to_email", "email", "{\"subject\": \"s\", \"body\": \"b\"}", 400, "to_email"),
+                bad("empty to_email", "email", "{\"to_email\": \"\", \"subject\": \"s\", \"body\": \"b\"}", 400, "to_email"),
+                bad("not-an-email", "email", "{\"to_email\": \"not-an-email\", \"subject\": \"s\", \"body\": \"b\"}", 400,
+                        "to_email"),
+                bad("CR/LF in to_email", "email",
+                        "{\"to_email\": \"a@example.com\\r\\nBcc: victim@example.com\", \"subject\": \"s\", \"body\": \"b\"}",
+                        400, "to_email"),
+                bad("CR/LF in subject", "email",
+                        "{\"to_email\": \"a@example.com\", \"subject\": \"Hi\\r\\nBcc: victim@example.com\", \"body\": \"b\"}",
+                        400, "subject"),
+                bad("to_email of the wrong type", "email", "{\"to_email\": 42, \"subject\": \"s\", \"body\": \"b\"}", 400,
+                        "to_email"),
+                bad("priority 0", "email", "{" + ok + ", \"priority\": 0}", 400, "priority"),
+                bad("priority 4", "email", "{" + ok + ", \"priority\": 4}", 400, "priority"),
+                bad("priority as a word", "email", "{" + ok + ", \"priority\": \"high\"}", 400, "priority"),
+                bad("format bogus", "email", "{" + ok + ", \"format\": \"bogus\"}", 400, "format"),
+                bad("a 10 MiB body", "email", "{\"to_email\": \"a@example.com\", \"subject\": \"s\", \"body\": \"" + tenMiB
+                        + "\"}", 413, "body"),
+                bad("an unknown template", "email", "{\"to_email\": \"a@example.com\", \"template_name\": \"nope\"}", 400,
+                        "template_name"),
+                bad("a template name with path traversal", "email",
+                        "{\"to_email\": \"a@example.com\", \"template_name\": \"../../etc/passwd\"}", 400, "template_name"),
+                bad("a missing template variable", "email",
+                        "{\"to_email\": \"a@example.com\", \"template_name\": \"verify\", \"template_vars\": {}}", 400,
+                        "template_vars.code"),
+                bad("cc not an address", "email", "{" + ok + ", \"cc\": \"nobody\"}", 400, "cc"),
+                bad("CR/LF in bcc", "email", "{" + ok + ", \"bcc\": [\"x@example.com\\nTo: y@example.com\"]}", 400, "bcc"),
+                bad("CR/LF in from_name", "email", "{" + ok + ", \"from_name\": \"CEO\\r\\nBcc: v@example.com\"}", 400,
+                        "from_name"),
+                bad("Bcc as a custom header", "email", "{" + ok + ", \"headers\": {\"Bcc\": \"v@example.com\"}}", 400,
+                        "headers.Bcc"),
+                bad("a Content-Type override", "email", "{" + ok + ", \"headers\": {\"Content-Type\": \"text/html\"}}",
+                        400, "headers.Content-Type"),
+                bad("CR/LF in a custom header", "email", "{" + ok + ", \"headers\": {\"X-Tag\": \"a\\r\\nBcc: v@x.io\"}}",
+                        400, "headers.X-Tag"),
+                bad("an attachment that is not base64", "email",
+                        "{" + ok + ", \"attachments\": [{\"filename\": \"a.pdf\", \"content_base64\": \"%%%\"}]}", 400,
+                        "attachments[0].content_base64"),
+                bad("attachments over MAX_ATTACHMENT_BYTES", "email", "{" + ok + ", \"attachments\": [{\"filename\": "
+                        + "\"big.bin\", \"content_base64\": \"" + elevenMiBBase64 + "\"}]}", 413, "attachments"),
+                bad("send_at in the past", "email", "{" + ok + ", \"send_at\": \"2020-01-01T00:00:00Z\"}", 400, "send_at"),
+                bad("send_at without a zone", "email", "{" + ok + ", \"send_at\": \"2030-01-01T00:00:00\"}", 400,
+                        "send_at"),
+                bad("bulk with 1,001 recipients", "emails", "{\"subject\": \"s\", \"body\": \"b\", \"recipients\": ["
+                        + manyRecipients + "]}", 413, "recipients"),
+                bad("bulk with one bad recipient among good ones", "emails", "{\"subject\": \"s\", \"body\": \"b\", "
+                        + "\"recipients\": [{\"to_email\": \"ok@example.com\"}, {\"to_email\": \"bad\"}]}", 400,
+                        "recipients[1].to_email"),
+                bad("bulk without recipients", "emails", "{\"subject\": \"s\", \"body\": \"b\", \"recipients\": []}", 400,
+                        "recipients"),
+                bad("bulk with attachments", "emails", "{\"subject\": \"s\", \"body\": \"b\", \"recipients\": [{\"to_email\":"
+                        + " \"a@example.com\"}], \"attachments\": [{\"content_base64\": \"YQ==\"}]}", 400, "attachments"));
+    }
+
+    private static Arguments bad(String name, String path, String body, int status, String field) {
+        return Arguments.of(name, path, body, status, field);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badInputs")
+    void badInputGetsAProblemNamingTheFieldAndQueuesNothing(String name, String path, String body, int status,
+            String field) {
+        var disk = new QueueDirectory();
+        Set<String> before = disk.allIds();
+
+        Api.Reply reply = api().post(path, body);
+
+        assertEquals(status, reply.status(), reply.body());
+        assertEquals("application/problem+json", reply.contentType());
+        JsonObject problem = reply.json();
+        assertEquals(status, problem.getInt("status"));
+        assertFalse(reply.body().contains("Exception") || reply.body().contains("at dev.emailengine"), reply.body());
+        assertTrue(problem.getJsonArray("errors").stream()
+                .anyMatch(e -> e.asJsonObject().getString("field").equals(field)), reply.body());
+        assertEquals(before, disk.allIds(), "nothing may be written for a rejected request");
+    }
+
+    @Test
+    void aMalformedIdempotencyKeyIsRefusedAndUnknownJsonFieldsAreIgnoredOnPurpose() {
+        Api.Reply badKey = api().post("email", README_EXAMPLE, "Idempotency-Key", "has spaces in it");
+        assertEquals(400, badKey.status());
+        assertEquals("Idempotency-Key", badKey.json().getJsonArray("errors").getJsonObject(0).getString("field"));
+
+        // The original's clients may send fields this service does not know; they keep working.
+        Api.Reply extra = api().post("email", "{\"to_email\": \"extra-field@example.com\", \"subject\": \"s\", "
+                + "\"body\": \"b\", \"campaign\": \"nov\", \"batch_size\": 5}");
+        assertEquals(200, extra.status(), extra.body());
+        smtp.awaitTo("extra-field@example.com", 1, Duration.ofSeconds(30));
+    }
+}
