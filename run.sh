@@ -90,13 +90,16 @@ if [[ -n ${PASSWORD:-} ]]; then export SMTP_AUTH=true; else export SMTP_AUTH=fal
 
 # --- Payara Micro ----------------------------------------------------------------------------
 log "starting Payara Micro on http://$HTTP_BIND_ADDRESS:$HTTP_PORT (log: $RUN_DIR/payara.log, app log: logs/)"
+# Emptied here, not by the redirect below: that happens in the background and could let the
+# readiness check read an earlier run's "ready" line.
+: >"$RUN_DIR/payara.log"
 # shellcheck disable=SC2086
 java ${JAVA_OPTS:--Xmx512m} -Djava.io.tmpdir=target/payara-tmp -jar target/payara-micro.jar \
     --deploy "$WAR" --nohazelcast --port "$HTTP_PORT" \
     --prebootcommandfile server-config/payara/pre-boot-commands.asadmin \
     --postbootcommandfile server-config/payara/post-boot-commands.asadmin \
     --logproperties server-config/payara/logging.properties \
-    >"$RUN_DIR/payara.log" 2>&1 &
+    >>"$RUN_DIR/payara.log" 2>&1 &
 payara=$!
 pids+=($payara)
 tail -n +1 -f --pid="$payara" "$RUN_DIR/payara.log" &

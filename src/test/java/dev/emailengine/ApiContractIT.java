@@ -16,6 +16,7 @@ import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -187,7 +188,7 @@ class ApiContractIT extends DeployedService {
     static Stream<Arguments> badInputs() {
         String ok = "\"to_email\": \"a@example.com\", \"subject\": \"s\", \"body\": \"b\"";
         String tenMiB = "x".repeat(10 * 1024 * 1024);
-        String elevenMiBBase64 = java.util.Base64.getEncoder().encodeToString(new byte[11 * 1024 * 1024]);
+        String elevenMiBBase64 = Base64.getEncoder().encodeToString(new byte[11 * 1024 * 1024]);
         String manyRecipients = Stream.generate(() -> "{\"to_email\": \"r@example.com\"}").limit(1001)
                 .reduce((a, b) -> a + "," + b).orElseThrow();
         return Stream.of(

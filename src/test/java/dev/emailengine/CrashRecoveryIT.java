@@ -231,6 +231,11 @@ class CrashRecoveryIT {
             var order = smtp.await(r -> r.recipient().startsWith("order-"), 3, Duration.ofSeconds(30), "in order")
                     .stream().map(TestSmtpServer.Received::recipient).toList();
             assertEquals(List.of("order-high@example.com", "order-normal@example.com", "order-low@example.com"), order);
+            String mbean = "dev.emailengine:type=EmailEngine";
+            assertTrue((Long) payara.mbeanAttribute(mbean, "EmailsSent") >= 5, "JMX shows what was sent");
+            assertEquals(0, payara.mbeanAttribute(mbean, "QueueDue"));
+            assertEquals(1, ((String[]) payara.mbeanAttribute(mbean, "Workers")).length);
+            assertEquals("closed", payara.mbeanAttribute(mbean, "SmtpCircuit"));
 
             Api.Reply first = api.post("email", IDEMPOTENT_BODY, "Idempotency-Key", "restart-key-1");
             assertEquals(200, first.status(), first.body());

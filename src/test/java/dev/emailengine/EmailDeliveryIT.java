@@ -3,6 +3,7 @@ package dev.emailengine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emailengine.testing.Api;
@@ -11,8 +12,11 @@ import dev.emailengine.testing.QueueDirectory;
 import dev.emailengine.testing.TestSmtpServer;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import jakarta.mail.Message.RecipientType;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
@@ -296,13 +301,13 @@ class EmailDeliveryIT extends DeployedService {
         smtp.awaitTo(to, 1, DELIVERY_DEADLINE);
         smtp.awaitTo(cc, 1, DELIVERY_DEADLINE);
 
-        var raw = new java.io.ByteArrayOutputStream();
+        var raw = new ByteArrayOutputStream();
         atBcc.writeTo(raw);
-        String wire = raw.toString(java.nio.charset.StandardCharsets.UTF_8);
+        String wire = raw.toString(StandardCharsets.UTF_8);
         assertFalse(wire.contains(bcc), "the bcc address must not be in the message:\n" + wire);
-        assertEquals(null, atBcc.getHeader("Bcc"));
-        assertEquals(to, atBcc.getRecipients(jakarta.mail.Message.RecipientType.TO)[0].toString());
-        assertEquals(cc, atBcc.getRecipients(jakarta.mail.Message.RecipientType.CC)[0].toString());
+        assertNull(atBcc.getHeader("Bcc"));
+        assertEquals(to, atBcc.getRecipients(RecipientType.TO)[0].toString());
+        assertEquals(cc, atBcc.getRecipients(RecipientType.CC)[0].toString());
         assertEquals("help@example.com", atBcc.getReplyTo()[0].toString());
         assertEquals("Billing Team <engine@emailengine.test>", atBcc.getFrom()[0].toString());
         assertEquals("november", atBcc.getHeader("X-Campaign", null));
@@ -312,7 +317,7 @@ class EmailDeliveryIT extends DeployedService {
         assertEquals("invoice.pdf", mixed.getBodyPart(1).getFileName(), "the path is stripped from the filename");
         assertTrue(mixed.getBodyPart(1).isMimeType("application/pdf"));
         assertEquals("%PDF-1.4\n", new String(mixed.getBodyPart(1).getInputStream().readAllBytes(),
-                java.nio.charset.StandardCharsets.US_ASCII));
+                StandardCharsets.US_ASCII));
     }
 
     @Test
@@ -412,7 +417,7 @@ class EmailDeliveryIT extends DeployedService {
     private Map<String, Double> metrics() {
         Api.Reply reply = new Api(base).get("metrics?scope=application");
         assertEquals(200, reply.status(), reply.body());
-        var values = new java.util.TreeMap<String, Double>();
+        var values = new TreeMap<String, Double>();
         for (String line : reply.body().split("\n")) {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;

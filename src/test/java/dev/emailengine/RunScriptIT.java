@@ -56,6 +56,8 @@ class RunScriptIT {
             assertEquals("Welcome Email", message.getString("subject"));
             assertTrue(message.getString("contentType").startsWith("multipart/alternative"));
             awaitLogLine(id + " sent");
+            assertFalse(Files.readString(Path.of("logs", "email-engine.0.log")).contains("Welcome to our service."),
+                    "message bodies are never logged");
             assertTrue(Files.readString(run.log).contains("the API is unauthenticated"), "run.sh warns without keys");
 
             run.stop();

@@ -1,5 +1,6 @@
 package dev.emailengine.testing;
 
+import com.sun.tools.attach.VirtualMachine;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.ServerSocket;
@@ -9,6 +10,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 
 /**
  * The built WAR on Payara Micro as a child process, started the way run.sh starts it, for tests
@@ -74,6 +78,23 @@ public final class PayaraProcess implements AutoCloseable {
             return new URL("http://127.0.0.1:" + httpPort + "/");
         } catch (MalformedURLException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Reads an attribute of an MBean in the server's JVM, as JConsole would: attaches to the
+     * process, starts its local management agent and connects over JMX.
+     */
+    public Object mbeanAttribute(String objectName, String attribute) throws Exception {
+        var vm = VirtualMachine.attach(String.valueOf(process.pid()));
+        try {
+            var url = new JMXServiceURL(vm.startLocalManagementAgent());
+            try (var connector = JMXConnectorFactory.connect(url)) {
+                return connector.getMBeanServerConnection()
+                        .getAttribute(new ObjectName(objectName), attribute);
+            }
+        } finally {
+            vm.detach();
         }
     }
 

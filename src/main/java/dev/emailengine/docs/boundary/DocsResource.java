@@ -65,7 +65,10 @@ public class DocsResource {
 
     @GET
     @Path("{file}")
-    @Operation(hidden = true)
+    // Documented rather than hidden: Payara logs a SEVERE for the path parameter of a hidden operation.
+    @Operation(operationId = "docsAsset", summary = "A file of the Swagger UI (JavaScript, CSS, images)")
+    @APIResponse(responseCode = "200", description = "The file")
+    @APIResponse(responseCode = "404", description = "Not a Swagger UI file")
     public Response asset(@PathParam("file") String file) {
         if (file.equals("swagger-ui-init.js")) {
             return Response.ok(INIT, "text/javascript").build();
