@@ -1,9 +1,10 @@
 package dev.emailengine.dispatch.boundary;
 
+import static dev.emailengine.JsonConfiguration.JSON;
+
 import dev.emailengine.dispatch.control.Dispatcher;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -30,7 +31,7 @@ public class ProcessBatchResource {
     @APIResponse(responseCode = "200", description = "What happened", content = @Content(mediaType = "application/json", schema = @Schema(ref = "ProcessBatch")))
     public JsonObject processNext() {
         return dispatcher.processNext()
-                .map(run -> Json.createObjectBuilder()
+                .map(run -> JSON.createObjectBuilder()
                         .add("message", switch (run.outcome()) {
                             case SENT -> "Email sent";
                             case RETRY_SCHEDULED -> "Sending failed; a retry is scheduled";
@@ -41,7 +42,7 @@ public class ProcessBatchResource {
                         .add("request_id", run.id())
                         .add("outcome", run.outcome().name().toLowerCase(java.util.Locale.ROOT))
                         .build())
-                .orElseGet(() -> Json.createObjectBuilder()
+                .orElseGet(() -> JSON.createObjectBuilder()
                         .add("message", "No email is due; the queue is empty or waiting for retries")
                         .add("processed", false).build());
     }

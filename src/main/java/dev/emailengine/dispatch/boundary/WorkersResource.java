@@ -1,10 +1,11 @@
 package dev.emailengine.dispatch.boundary;
 
+import static dev.emailengine.JsonConfiguration.JSON;
+
 import dev.emailengine.dispatch.control.Dispatcher;
 import dev.emailengine.dispatch.control.Worker;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.GET;
@@ -33,11 +34,11 @@ public class WorkersResource {
     @Operation(operationId = "workersStatus", summary = "Per-worker state and counters")
     @APIResponse(responseCode = "200", description = "Workers and the SMTP circuit", content = @Content(mediaType = "application/json", schema = @Schema(ref = "WorkersStatus")))
     public JsonObject status() {
-        var workers = Json.createArrayBuilder();
+        var workers = JSON.createArrayBuilder();
         int active = 0;
         for (Worker w : dispatcher.workers()) {
             active += w.running() ? 1 : 0;
-            JsonObjectBuilder entry = Json.createObjectBuilder()
+            JsonObjectBuilder entry = JSON.createObjectBuilder()
                     .add("worker_id", w.id())
                     .add("running", w.running())
                     .add("emails_sent", w.sent())
@@ -52,16 +53,16 @@ public class WorkersResource {
             workers.add(entry);
         }
         var breaker = dispatcher.breaker();
-        JsonObjectBuilder smtp = Json.createObjectBuilder().add("state", breaker.state().name().toLowerCase());
+        JsonObjectBuilder smtp = JSON.createObjectBuilder().add("state", breaker.state().name().toLowerCase());
         if (breaker.lastError() != null) {
             smtp.add("last_error", breaker.lastError()).add("next_probe_at", breaker.nextProbeAt().toString());
         }
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("auto_processing_enabled", dispatcher.autoProcessingEnabled())
                 .add("worker_pool_status", dispatcher.autoProcessingEnabled() ? "running" : "disabled")
                 .add("paused", dispatcher.paused())
                 .add("smtp", smtp)
-                .add("status", Json.createObjectBuilder()
+                .add("status", JSON.createObjectBuilder()
                         .add("total_workers", dispatcher.workers().size())
                         .add("active_workers", active)
                         .add("workers", workers))
@@ -74,7 +75,7 @@ public class WorkersResource {
     @APIResponse(responseCode = "200", description = "Paused", content = @Content(mediaType = "application/json", schema = @Schema(ref = "Message")))
     public JsonObject pause() {
         dispatcher.pause();
-        return Json.createObjectBuilder().add("paused", true).add("message", "Delivery paused; intake continues").build();
+        return JSON.createObjectBuilder().add("paused", true).add("message", "Delivery paused; intake continues").build();
     }
 
     @POST
@@ -83,6 +84,6 @@ public class WorkersResource {
     @APIResponse(responseCode = "200", description = "Resumed", content = @Content(mediaType = "application/json", schema = @Schema(ref = "Message")))
     public JsonObject resume() {
         dispatcher.resume();
-        return Json.createObjectBuilder().add("paused", false).add("message", "Delivery resumed").build();
+        return JSON.createObjectBuilder().add("paused", false).add("message", "Delivery resumed").build();
     }
 }

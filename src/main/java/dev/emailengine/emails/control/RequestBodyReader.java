@@ -1,7 +1,8 @@
 package dev.emailengine.emails.control;
 
+import static dev.emailengine.JsonConfiguration.JSON;
+
 import dev.emailengine.problems.control.InvalidInputException;
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonStructure;
@@ -38,7 +39,7 @@ public class RequestBodyReader {
             throw InvalidInputException.badRequest("body", "the request body is empty; send a JSON object");
         }
         JsonStructure parsed;
-        try (var reader = Json.createReader(new ByteArrayInputStream(bytes))) {
+        try (var reader = JSON.createReader(new ByteArrayInputStream(bytes))) {
             parsed = reader.read();
         } catch (JsonParsingException e) {
             var at = e.getLocation();

@@ -1,9 +1,10 @@
 package dev.emailengine.health.boundary;
 
+import static dev.emailengine.JsonConfiguration.JSON;
+
 import dev.emailengine.health.control.ComponentHealth;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -39,10 +40,10 @@ public class HealthResource {
         Optional<String> templates = health.templatesProblem();
         Optional<String> sender = health.senderProblem();
         boolean healthy = queue.isEmpty() && templates.isEmpty() && sender.isEmpty();
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("status", healthy ? "healthy" : "degraded")
                 .add("timestamp", Instant.now().toString())
-                .add("components", Json.createObjectBuilder()
+                .add("components", JSON.createObjectBuilder()
                         .add("queue_manager", describe(queue))
                         .add("template_engine", describe(templates))
                         .add("email_sender", describe(sender)))

@@ -1,7 +1,8 @@
 package dev.emailengine.problems.boundary;
 
+import static dev.emailengine.JsonConfiguration.JSON;
+
 import dev.emailengine.problems.entity.FieldError;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
@@ -15,7 +16,7 @@ public final class Problems {
     }
 
     public static Response of(int status, String title, String detail, List<FieldError> errors) {
-        JsonObjectBuilder body = Json.createObjectBuilder()
+        JsonObjectBuilder body = JSON.createObjectBuilder()
                 .add("type", "about:blank")
                 .add("title", title)
                 .add("status", status);
@@ -23,8 +24,8 @@ public final class Problems {
             body.add("detail", detail);
         }
         if (errors != null && !errors.isEmpty()) {
-            var list = Json.createArrayBuilder();
-            errors.forEach(e -> list.add(Json.createObjectBuilder().add("field", e.field()).add("message", e.message())));
+            var list = JSON.createArrayBuilder();
+            errors.forEach(e -> list.add(JSON.createObjectBuilder().add("field", e.field()).add("message", e.message())));
             body.add("errors", list);
         }
         return Response.status(status).type(MEDIA_TYPE).entity(body.build().toString()).build();

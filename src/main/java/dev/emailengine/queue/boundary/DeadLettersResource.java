@@ -1,10 +1,11 @@
 package dev.emailengine.queue.boundary;
 
+import static dev.emailengine.JsonConfiguration.JSON;
+
 import dev.emailengine.queue.control.MailQueue;
 import dev.emailengine.queue.entity.DeadLetterPage;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -50,7 +51,7 @@ public class DeadLettersResource {
         if (!queue.requeueDeadLetter(id)) {
             throw new NotFoundException("no dead letter " + id);
         }
-        return Json.createObjectBuilder().add("request_id", id).add("status", "queued")
+        return JSON.createObjectBuilder().add("request_id", id).add("status", "queued")
                 .add("message", "Dead letter requeued with a fresh retry budget").build();
     }
 
@@ -60,7 +61,7 @@ public class DeadLettersResource {
     @APIResponse(responseCode = "200", description = "How many were requeued", content = @Content(mediaType = "application/json", schema = @Schema(ref = "Message")))
     public JsonObject retryAll() {
         int requeued = queue.requeueAllDeadLetters();
-        return Json.createObjectBuilder().add("requeued", requeued)
+        return JSON.createObjectBuilder().add("requeued", requeued)
                 .add("message", requeued + " dead letter(s) requeued").build();
     }
 }

@@ -1,5 +1,7 @@
 package dev.emailengine.templates.boundary;
 
+import static dev.emailengine.JsonConfiguration.JSON;
+
 import dev.emailengine.emails.control.JsonFields;
 import dev.emailengine.emails.control.RequestBodyReader;
 import dev.emailengine.problems.control.InvalidInputException;
@@ -12,7 +14,6 @@ import dev.emailengine.templates.entity.TemplateInfo;
 import dev.emailengine.templates.entity.TemplateSource;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.Consumes;
@@ -59,11 +60,11 @@ public class TemplatesResource {
     @APIResponse(responseCode = "200", description = "The templates", content = @Content(mediaType = "application/json", schema = @Schema(ref = "TemplateList")))
     public JsonObject list(@QueryParam("detailed") @DefaultValue("false") boolean detailed) {
         List<String> names = templates.names();
-        JsonObjectBuilder body = Json.createObjectBuilder()
-                .add("templates", Json.createArrayBuilder(names))
+        JsonObjectBuilder body = JSON.createObjectBuilder()
+                .add("templates", JSON.createArrayBuilder(names))
                 .add("count", names.size());
         if (detailed) {
-            JsonObjectBuilder details = Json.createObjectBuilder();
+            JsonObjectBuilder details = JSON.createObjectBuilder();
             for (TemplateInfo info : templates.infos()) {
                 details.add(info.name(), describe(info));
             }
@@ -81,12 +82,12 @@ public class TemplatesResource {
     public JsonObject get(@PathParam("name") String name) {
         TemplateRenderer.Compiled compiled = existing(name);
         TemplateSource s = compiled.source();
-        JsonObjectBuilder body = Json.createObjectBuilder().add("name", s.name());
+        JsonObjectBuilder body = JSON.createObjectBuilder().add("name", s.name());
         addNullable(body, "subject", s.subject());
         addNullable(body, "text", s.text());
         addNullable(body, "html", s.html());
         addNullable(body, "description", s.description());
-        return body.add("placeholders", Json.createArrayBuilder(List.copyOf(compiled.placeholders()))).build();
+        return body.add("placeholders", JSON.createArrayBuilder(List.copyOf(compiled.placeholders()))).build();
     }
 
     /** Renders with the given variables without sending anything: {@code {"template_vars": {...}}}. */
@@ -107,7 +108,7 @@ public class TemplatesResource {
             throw new InvalidInputException(400, "Invalid request", errors);
         }
         RenderedEmail rendered = templates.render(name, vars, null);
-        JsonObjectBuilder out = Json.createObjectBuilder().add("subject", rendered.subject());
+        JsonObjectBuilder out = JSON.createObjectBuilder().add("subject", rendered.subject());
         addNullable(out, "text", rendered.text());
         addNullable(out, "html", rendered.html());
         return out.build();
@@ -147,7 +148,7 @@ public class TemplatesResource {
         }
         TemplateInfo saved = templates.save(new TemplateSource(name, subject, text, html, description));
         return Response.status(exists ? 200 : 201)
-                .entity(Json.createObjectBuilder(describe(saved)).add("name", saved.name()).build()).build();
+                .entity(JSON.createObjectBuilder(describe(saved)).add("name", saved.name()).build()).build();
     }
 
     @DELETE
@@ -167,9 +168,9 @@ public class TemplatesResource {
     }
 
     private static JsonObject describe(TemplateInfo info) {
-        JsonObjectBuilder entry = Json.createObjectBuilder()
-                .add("files", Json.createArrayBuilder(info.files()))
-                .add("placeholders", Json.createArrayBuilder(info.placeholders()));
+        JsonObjectBuilder entry = JSON.createObjectBuilder()
+                .add("files", JSON.createArrayBuilder(info.files()))
+                .add("placeholders", JSON.createArrayBuilder(info.placeholders()));
         addNullable(entry, "description", info.description());
         return entry.build();
     }
