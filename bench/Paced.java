@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 /**
  * Idle latency, client side: {@code count} POST /email requests, one every {@code gapMillis},
- * each printing "request_id epoch-micros-when-the-200-arrived". The SMTP side's times come from
+ * each printing "request_id micros-when-sent micros-when-the-200-arrived" (epoch). The SMTP side's times come from
  * the sink's dump files; bench/run.sh joins the two.
  *
  * <p>Usage: {@code java bench/Paced.java <base-url> <count> <gapMillis>}
@@ -27,6 +27,7 @@ public class Paced {
                     .POST(HttpRequest.BodyPublishers.ofString(
                             "{\"to_email\":\"paced@bench.test\",\"subject\":\"paced " + i + "\",\"body\":\"x\"}"))
                     .timeout(Duration.ofSeconds(30)).build();
+            Instant sent = Instant.now();
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             Instant at = Instant.now();
             var m = id.matcher(response.body());
@@ -34,11 +35,15 @@ public class Paced {
                 throw new IllegalStateException("request " + i + " answered " + response.statusCode() + ": "
                         + response.body());
             }
-            System.out.println(m.group(1) + " " + (at.getEpochSecond() * 1_000_000 + at.getNano() / 1_000));
+            System.out.println(m.group(1) + " " + micros(sent) + " " + micros(at));
             long wait = next - System.nanoTime();
             if (wait > 0) {
                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             }
         }
+    }
+
+    private static long micros(Instant at) {
+        return at.getEpochSecond() * 1_000_000 + at.getNano() / 1_000;
     }
 }

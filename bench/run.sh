@@ -11,7 +11,8 @@
 #      limit: the sink's own ceiling, measured with Postfix's smtp-source
 #   4. idle latency, 200 OK -> the sink has the message, over 200 paced requests
 #   5. enqueue p50 and claim rate with 0 and BENCH_DEPTH emails already queued
-#   6. start-up with BENCH_DEPTH queued files: time to serving, to first delivery, RSS
+#   6. start-up with those ~BENCH_DEPTH queued files: time to serving, to first delivery, RSS
+# All throughput figures come from one instance after BENCH_WARMUP seconds of load.
 # Needs wrk and postfix (for smtp-sink/smtp-source; the daemon is not used): installed with
 # apt-get when missing and running as root. Everything it writes is under target/bench/; it
 # stops every process it started, also on Ctrl+C.
@@ -22,6 +23,7 @@ DURATION=${BENCH_DURATION:-10}      # seconds per wrk run
 E2E=${BENCH_E2E:-20000}             # emails in the end-to-end run
 DEPTH=${BENCH_DEPTH:-100000}        # emails already queued for the depth and recovery runs
 PACED=${BENCH_PACED:-200}           # requests in the idle latency run
+WARMUP=${BENCH_WARMUP:-150}         # seconds of load before the first figure
 HTTP=${BENCH_HTTP_PORT:-18480}
 SMTP=${BENCH_SMTP_PORT:-12525}
 export NUM_WORKERS=${NUM_WORKERS:-3}
@@ -171,10 +173,23 @@ t0=$(now)
 SINK_CEILING=$(awk -v n="$E2E" -v s="$(elapsed "$t0" "$(now)")" 'BEGIN { printf "%.0f", n / s }')
 say "sink ceiling (smtp-source, 16 sessions): $SINK_CEILING emails/s"
 
-# --- 1, 2. enqueue with workers off --------------------------------------------------------------
-say "enqueue, workers off"
-start_service off AUTO_PROCESSING_ENABLED=false
+# --- the main instance: warm up, then every throughput figure -----------------------------------
+# Payara's JIT needs minutes of load before C2 stops compiling (profiled: a C2 thread at 100 %
+# for ~2 min, the request path 2-3× slower meanwhile). Figures are taken after WARMUP seconds of
+# load; the cold numbers are in RESULTS.md for comparison.
+say "starting the service (NUM_WORKERS=$NUM_WORKERS) and warming it up for ${WARMUP} s"
+start_service main
 BOOT_EMPTY=$BOOT_SECONDS
+warm_end=$((SECONDS + WARMUP))
+while ((SECONDS < warm_end)); do
+    wrk -t2 -c32 -d"$(( warm_end - SECONDS < 15 ? warm_end - SECONDS + 1 : 15 ))s" -s bench/post-email.lua \
+        "http://127.0.0.1:$HTTP/email" >/dev/null
+    wrk -t2 -c4 -d3s -s bench/post-bulk.lua "http://127.0.0.1:$HTTP/emails" >/dev/null
+done
+wait_until 600 "the warm-up backlog to drain" queue_empty
+
+say "enqueue with workers paused (off)"
+api workers/pause -X POST >/dev/null
 declare -A OFF_RPS OFF_P50 OFF_P99
 for c in 1 8 32; do
     run_wrk "$c" post-email.lua email
@@ -186,29 +201,34 @@ run_wrk 4 post-bulk.lua emails
 BULK=$((RPS * 500))
 row "Bulk enqueue (POST /emails, 500 per request, C=4)" "$BULK emails/s, p50 $P50 ms per request" \
     "single enqueue C=32: ${OFF_RPS[32]}/s" "$(ratio "$BULK" "${OFF_RPS[32]}")×" "≥ 10×"
-stop_service
+api workers/resume -X POST >/dev/null
+wait_until 900 "the paused runs' emails to be delivered" queue_empty
 
-# --- 1, 3. enqueue with workers on, then end to end ---------------------------------------------
-say "enqueue with workers on, then end to end"
-start_service on
+say "enqueue with workers on"
 for c in 1 8 32; do
     s0=$(sent_total)
+    q0=$(pending_total)
     run_wrk "$c" post-email.lua email
     delivered=$(awk -v a="$s0" -v b="$(sent_total)" -v d="$DURATION" 'BEGIN { printf "%.0f", (b - a) / d }')
-    row "Durable enqueue, workers on, C=$c" "$RPS req/s, p50 $P50 ms, p99 $P99 ms; delivered $delivered/s" \
+    backlog=$(($(pending_total) - q0))
+    row "Durable enqueue, workers on, C=$c" "$RPS req/s, p50 $P50 ms, p99 $P99 ms; delivered $delivered/s, backlog +$backlog" \
         "disk ${DISK[$c]} writes/s" "$(ratio "$RPS" "${DISK[$c]}")×" \
         "$([[ $c == 32 ]] && echo 'deliveries keep pace' || echo '')"
+    wait_until 900 "the backlog to drain" queue_empty
 done
-# Drain what the enqueue runs left, then the end-to-end run proper.
-wait_until 600 "the backlog of the enqueue runs to drain" queue_empty
+
+say "end to end: $E2E emails"
 api workers/pause -X POST >/dev/null
 awk 'BEGIN {
     printf "{\"subject\": \"e2e\", \"body\": \"End to end.\", \"recipients\": ["
     for (i = 1; i <= 500; i++) printf "%s{\"to_email\": \"e2e-%d@bench.test\"}", (i > 1 ? "," : ""), i
     printf "]}" }' >"$WORK/e2e-body.json"
-for ((i = 0; i < E2E / 500; i++)); do
-    api emails -X POST -H 'Content-Type: application/json' --data-binary "@$WORK/e2e-body.json" >/dev/null
-done
+enqueue_bulk() { # count
+    for ((i = 0; i < $1 / 500; i++)); do
+        api emails -X POST -H 'Content-Type: application/json' --data-binary "@$WORK/e2e-body.json" >/dev/null
+    done
+}
+enqueue_bulk "$E2E"
 s0=$(sent_total)
 t0=$(now)
 api workers/resume -X POST >/dev/null
@@ -216,10 +236,42 @@ wait_until 600 "$E2E deliveries" sent_since "$s0" "$E2E"
 E2E_RATE=$(awk -v n="$E2E" -v s="$(elapsed "$t0" "$(now)")" 'BEGIN { printf "%.0f", n / s }')
 row "End-to-end delivery of $E2E ($NUM_WORKERS workers)" "$E2E_RATE emails/s" "sink $SINK_CEILING emails/s" \
     "$(ratio "$E2E_RATE" "$SINK_CEILING")×" "≥ 1,000/s and ≥ 0.8× the sink if lower"
+
+say "depth: enqueue and claim with $DEPTH already queued"
+api workers/pause -X POST >/dev/null
+run_wrk 8 post-email.lua email
+SHALLOW_P50=$P50
+enqueue_bulk "$DEPTH"
+run_wrk 8 post-email.lua email
+DEEP_P50=$P50
+row "Enqueue p50 at depth $DEPTH vs 0 (C=8, workers paused)" "$DEEP_P50 ms vs $SHALLOW_P50 ms" \
+    "depth 0: $SHALLOW_P50 ms" "$(ratio "$DEEP_P50" "$SHALLOW_P50")×" "≤ 1.2×"
+s0=$(sent_total)
+t0=$(now)
+api workers/resume -X POST >/dev/null
+wait_until 600 "$E2E deliveries at depth" sent_since "$s0" "$E2E"
+DEEP_RATE=$(awk -v n="$E2E" -v s="$(elapsed "$t0" "$(now)")" 'BEGIN { printf "%.0f", n / s }')
+row "Claim rate at depth $DEPTH ($E2E sends)" "$DEEP_RATE emails/s" "at depth $E2E: $E2E_RATE emails/s" \
+    "$(ratio "$DEEP_RATE" "$E2E_RATE")×" ""
+api workers/pause -X POST >/dev/null
+LEFT=$(pending_total)
+stop_service
+
+# --- recovery: the same data directory, restarted with what is left queued ----------------------
+say "recovery with $LEFT queued"
+start_service main
+BOOT_DEEP=$BOOT_SECONDS
+RSS_DEEP=$(rss_mb)
+wait_until 120 "the first delivery" sent_since 0 1
+FIRST_DEEP=$(elapsed "$T0" "$(now)")
+row "Recovery with $LEFT queued: serving after" "$BOOT_DEEP s (empty queue: $BOOT_EMPTY s); RSS $RSS_DEEP MB" \
+    "boot $BOOT_EMPTY s + 10 s" "$(awk -v a="$BOOT_DEEP" -v b="$BOOT_EMPTY" 'BEGIN { printf "+%.1f s", a - b }')" \
+    "≤ boot + 10 s; RSS ≤ 600 MB"
+row "Recovery with $LEFT queued: first delivery after" "$FIRST_DEEP s from launch" "—" "—" ""
 stop_service
 stop_sink
 
-# --- 4. idle latency ------------------------------------------------------------------------------
+# --- idle latency -----------------------------------------------------------------------------------
 say "idle latency over $PACED paced requests"
 start_sink "$WORK/dump"
 start_service idle
@@ -230,41 +282,17 @@ for f in "$WORK"/dump/m*; do
     id=$(grep -m1 -o -E 'Message-ID: <batch_[0-9]+_[0-9a-f]+' "$f" | sed 's/.*<//')
     printf '%s %s\n' "$id" "$(stat -c %.6Y "$f" | tr -d .)"
 done >"$WORK/arrived.txt"
-LAT=$(awk 'NR == FNR { ok[$1] = $2; next } ($1 in ok) { print ($2 - ok[$1]) / 1000 }' \
-    "$WORK/paced.txt" "$WORK/arrived.txt" | sort -n | awk '{ v[NR] = $1 } END {
-        printf "%.1f %.1f %d", v[int(NR * 0.5 + 0.5)], v[int(NR * 0.99 + 0.5)], NR }')
-read -r LAT50 LAT99 LATN <<<"$LAT"
-row "Idle latency, 200 OK → sink has it ($LATN emails)" "p50 $LAT50 ms, p99 $LAT99 ms" "—" "—" "p50 ≤ 100 ms"
-stop_service
-stop_sink
-
-# --- 5, 6. depth and recovery ------------------------------------------------------------------
-say "seeding $DEPTH queued emails"
-java bench/SeedQueue.java "$WORK/data-deep" "$DEPTH"
-sync
-start_sink
-start_service deep
-BOOT_DEEP=$BOOT_SECONDS
-RSS_DEEP=$(rss_mb)
-wait_until 120 "the first delivery" sent_since 0 1
-FIRST_DEEP=$(elapsed "$T0" "$(now)")
-api workers/pause -X POST >/dev/null
-row "Recovery with $DEPTH queued: serving after" "$BOOT_DEEP s (empty queue: $BOOT_EMPTY s); RSS $RSS_DEEP MB" \
-    "boot $BOOT_EMPTY s + 10 s" "$(awk -v a="$BOOT_DEEP" -v b="$BOOT_EMPTY" 'BEGIN { printf "+%.1f s", a - b }')" \
-    "≤ boot + 10 s; RSS ≤ 600 MB"
-row "Recovery with $DEPTH queued: first delivery after" "$FIRST_DEEP s" "—" "—" ""
-run_wrk 8 post-email.lua email
-DEEP_P50=$P50
-row "Enqueue p50 at depth $DEPTH vs 0 (C=8, workers paused vs off)" "$DEEP_P50 ms vs ${OFF_P50[8]} ms" \
-    "depth 0: ${OFF_P50[8]} ms" "$(ratio "$DEEP_P50" "${OFF_P50[8]}")×" "≤ 1.2×"
-s0=$(sent_total)
-t0=$(now)
-api workers/resume -X POST >/dev/null
-wait_until 600 "$E2E deliveries at depth" sent_since "$s0" "$E2E"
-DEEP_RATE=$(awk -v n="$E2E" -v s="$(elapsed "$t0" "$(now)")" 'BEGIN { printf "%.0f", n / s }')
-row "Claim rate at depth $DEPTH ($E2E sends)" "$DEEP_RATE emails/s" "depth $E2E: $E2E_RATE emails/s" \
-    "$(ratio "$DEEP_RATE" "$E2E_RATE")×" ""
-RSS_AFTER=$(rss_mb)
+# paced.txt: id, micros when the request was sent, micros when its 200 arrived
+latency() { # column of paced.txt to measure from
+    awk -v col="$1" 'NR == FNR { t[$1] = $col; next } ($1 in t) { print ($2 - t[$1]) / 1000 }' \
+        "$WORK/paced.txt" "$WORK/arrived.txt" | sort -n | awk '{ v[NR] = $1 } END {
+            printf "%.1f %.1f %d", v[int(NR * 0.5 + 0.5)], v[int(NR * 0.99 + 0.5)], NR }'
+}
+read -r SEND50 SEND99 LATN <<<"$(latency 2)"
+read -r OK50 OK99 _ <<<"$(latency 3)"
+row "Idle latency, request sent → sink has it ($LATN emails)" "p50 $SEND50 ms, p99 $SEND99 ms" "—" "—" "p50 ≤ 100 ms"
+row "Idle latency, 200 OK received → sink has it" "p50 $OK50 ms, p99 $OK99 ms (negative: the sink had it first)" \
+    "—" "—" "p50 ≤ 100 ms"
 stop_service
 stop_sink
 
@@ -277,5 +305,5 @@ stop_sink
     echo "|---|---|---|---|---|"
     printf '%s\n' "${rows[@]}"
     echo
-    echo "RSS after draining $E2E more at depth $DEPTH: $RSS_AFTER MB. Raw wrk output: $WORK/wrk.log"
+    echo "Raw wrk output: $WORK/wrk.log"
 } | tee "$WORK/results.md"

@@ -63,6 +63,7 @@ public class MailQueue {
     private QueueIndex index;
     private EmailIds ids;
     private QueueFiles files;
+    private BulkJournals journals;
 
     @PostConstruct
     void start() {
@@ -73,8 +74,19 @@ public class MailQueue {
         ids = new EmailIds();
         Path root = Path.of(dataDir).toAbsolutePath().normalize();
         files = new QueueFiles(root, fsync);
+        journals = new BulkJournals(root, fsync);
         var recovered = new ArrayList<QueuedEmail>();
         try {
+            // Before the queue scan, so that emails rewritten from a journal are found by it.
+            for (var journal : journals.readAll(message -> LOG.log(Level.WARNING, message)).entrySet()) {
+                var waiting = new ArrayList<String>();
+                for (QueuedEmail email : journal.getValue()) {
+                    if (files.restoreFromJournal(email)) {
+                        waiting.add(email.id());
+                    }
+                }
+                journals.adopt(journal.getKey(), waiting);
+            }
             files.recover(recovered::add, message -> LOG.log(Level.WARNING, message));
             index.setSentCount(files.idsIn(Location.TRASH).size());
             files.idsIn(Location.DEAD_LETTER).forEach(index::dead);
@@ -117,7 +129,7 @@ public class MailQueue {
             if (emails.size() == 1) {
                 files.writePending(emails.get(0));
             } else {
-                files.writePendingAll(emails);
+                journals.track(files.writeBulk(emails, journals), BulkJournals.ids(emails));
             }
         } catch (IOException e) {
             throw new QueueStorageException("could not store the email" + (emails.size() == 1 ? "" : "s"), e);
@@ -159,6 +171,7 @@ public class MailQueue {
         }
         try {
             if (files.cancel(id)) {
+                settled(id);
                 metrics.cancelled();
                 LOG.log(Level.INFO, "{0} cancelled", id);
                 return Cancellation.CANCELLED;
@@ -209,6 +222,7 @@ public class MailQueue {
         } catch (IOException e) {
             LOG.log(Level.ERROR, "{0} was sent but could not be moved to the trash: {1}", email.id(), e.getMessage());
         }
+        settled(email.id());
         index.sent(email.id());
         LOG.log(Level.INFO, "{0} sent", email.id());
     }
@@ -224,6 +238,7 @@ public class MailQueue {
             index.finished(email.id());
             return;
         }
+        settled(email.id());
         addToIndex(updated, clock.millis());
         LOG.log(Level.INFO, "{0} retry {1} of {2} at {3}: {4}", email.id(), updated.retryCount(),
                 updated.maxRetries(), nextAttemptAt, attempt.message());
@@ -250,6 +265,7 @@ public class MailQueue {
             index.finished(email.id());
             return;
         }
+        settled(email.id());
         index.dead(email.id());
         LOG.log(Level.WARNING, "{0} dead-lettered after {1} attempt(s): {2}", email.id(), email.attempts().size() + 1,
                 attempt.message());
@@ -364,9 +380,19 @@ public class MailQueue {
                 email.retryCount(), nowMillis);
     }
 
+    /** The email is durable on its own now, or gone for good: its bulk journal no longer needs it. */
+    private void settled(String id) {
+        try {
+            journals.settled(id);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "could not delete the bulk journal of {0}: {1}", id, e.getMessage());
+        }
+    }
+
     private void setAside(String id, String reason) {
         try {
             files.moveClaimedAside(id, reason);
+            settled(id);
             LOG.log(Level.ERROR, "{0} is unreadable and was moved to corrupt/: {1}", id, reason);
         } catch (IOException e) {
             LOG.log(Level.ERROR, "{0} is unreadable and could not be moved aside: {1}", id, e.getMessage());

@@ -66,32 +66,59 @@ public class QueueFiles {
     }
 
     /**
-     * All or nothing, with one directory fsync for the lot: every file is written and fsync'd
-     * under a temp name, then all are renamed, then the directory is synced once. If anything
-     * fails, whatever was written is removed again and nothing is left pending.
+     * Bulk enqueue, all or nothing, with one fsync for the lot: the journal holding every email
+     * is written durably first, then each email gets its pending file without an fsync of its
+     * own (see {@link BulkJournals}). On failure every file written is removed and the journal
+     * discarded, so a 503 leaves nothing that a restart would send.
+     *
+     * @return the journal's name
      */
-    public void writePendingAll(List<QueuedEmail> emails) throws IOException {
-        var temps = new ArrayList<Path>();
-        var renamed = new ArrayList<Path>();
+    public String writeBulk(List<QueuedEmail> emails, BulkJournals journals) throws IOException {
+        var encoded = new ArrayList<byte[]>(emails.size());
+        for (QueuedEmail email : emails) {
+            encoded.add(json.write(email));
+        }
+        String journal = journals.write(emails.get(0).id(), encoded);
+        var written = new ArrayList<Path>();
         try {
-            for (QueuedEmail email : emails) {
-                temps.add(durable.writeTemp(queue, email.id() + PENDING, json.write(email)));
-            }
             for (int i = 0; i < emails.size(); i++) {
-                Path target = queue.resolve(emails.get(i).id() + PENDING);
-                Files.move(temps.get(i), target, StandardCopyOption.ATOMIC_MOVE);
-                renamed.add(target);
+                written.add(writeUnsynced(emails.get(i).id(), encoded.get(i)));
             }
-            fsync.directory(queue);
         } catch (IOException | RuntimeException e) {
-            for (Path file : temps) {
+            for (Path file : written) {
                 Files.deleteIfExists(file);
             }
-            for (Path file : renamed) {
-                Files.deleteIfExists(file);
-            }
+            journals.discard(journal);
             throw e;
         }
+        return journal;
+    }
+
+    /**
+     * Start-up, for an email of a bulk journal: true when it still waits (pending or claimed),
+     * false when it is finished (sent, dead, cancelled); when it has no file at all, its pending
+     * file is written again and it counts as waiting.
+     */
+    public boolean restoreFromJournal(QueuedEmail email) throws IOException {
+        String id = email.id();
+        if (Files.exists(queue.resolve(id + PENDING)) || Files.exists(queue.resolve(id + PROCESSING))) {
+            return true;
+        }
+        for (Path dir : List.of(trash, deadLetter, cancelled, corrupt)) {
+            if (Files.exists(dir.resolve(id + PENDING))) {
+                return false;
+            }
+        }
+        writeUnsynced(id, json.write(email));
+        return true;
+    }
+
+    private Path writeUnsynced(String id, byte[] content) throws IOException {
+        Path temp = queue.resolve(TEMP_PREFIX + id + PENDING);
+        Path target = queue.resolve(id + PENDING);
+        Files.write(temp, content);
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        return target;
     }
 
     /**

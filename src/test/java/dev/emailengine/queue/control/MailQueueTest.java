@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -137,5 +138,30 @@ class MailQueueTest {
         assertEquals(high.id(), second.claimNext().orElseThrow().id(), "the interrupted email comes back first");
         assertEquals(low.id(), second.claimNext().orElseThrow().id());
         assertEquals("dead", second.find(doomed.id()).orElseThrow().state());
+    }
+
+    @Test
+    void aBulkIsCoveredByItsJournalUntilEveryEmailIsSettledAndLostFilesComeBackAtStartUp() throws IOException {
+        MailQueue first = open(new Fsync());
+        List<QueuedEmail> bulk = first.enqueueAll(List.of(message("a@example.com"), message("b@example.com"),
+                message("c@example.com")), 2, null, null);
+        Path journal = data.resolve("bulk").resolve(bulk.get(0).id() + ".json");
+        assertTrue(Files.exists(journal), "one durable journal for the whole bulk");
+        QueuedEmail sent = first.claimNext().orElseThrow();
+        first.delivered(sent, new Attempt(Instant.now(), Attempt.Outcome.SENT, 250, "ok"));
+        // A power cut loses a pending file that was never fsync'd on its own.
+        Files.delete(data.resolve("queue").resolve(bulk.get(2).id() + ".json"));
+
+        MailQueue second = open(new Fsync());
+
+        assertEquals(2, second.status(0, 10).pending(), "the lost email is back; the sent one is not resent");
+        QueuedEmail b = second.claimNext().orElseThrow();
+        QueuedEmail c = second.claimNext().orElseThrow();
+        assertEquals(List.of(bulk.get(1).id(), bulk.get(2).id()), List.of(b.id(), c.id()));
+        second.delivered(b, new Attempt(Instant.now(), Attempt.Outcome.SENT, 250, "ok"));
+        assertTrue(Files.exists(journal), "c is not settled yet");
+        second.retryLater(c, new Attempt(Instant.now(), Attempt.Outcome.TRANSIENT_FAILURE, 451, "later"),
+                Instant.now().plusSeconds(60));
+        assertFalse(Files.exists(journal), "c's retry record is durable on its own; the journal is gone");
     }
 }
