@@ -12,7 +12,11 @@ import java.util.concurrent.atomic.LongAdder;
  * durable enqueue needs (write a ~1 KB temp file, fdatasync it, rename it into place, fsync the
  * directory), without any sharing between writers. Prints operations per second.
  *
- * <p>Usage: {@code java bench/DiskLimit.java <dir> <threads> <seconds>}
+ * <p>With {@code nosync}, the same without any fsync: the rate at which the file system creates
+ * and renames small files at all, the limit of work that is not one fsync per file (a bulk
+ * enqueue, a delivery).
+ *
+ * <p>Usage: {@code java bench/DiskLimit.java <dir> <threads> <seconds> [nosync]}
  */
 public class DiskLimit {
 
@@ -20,6 +24,7 @@ public class DiskLimit {
         Path dir = Files.createDirectories(Path.of(args[0]));
         int threads = Integer.parseInt(args[1]);
         long nanos = (long) (Double.parseDouble(args[2]) * 1e9);
+        boolean sync = args.length < 4 || !args[3].equals("nosync");
         byte[] content = new byte[1024];
         java.util.Arrays.fill(content, (byte) 'x');
         var done = new LongAdder();
@@ -34,11 +39,15 @@ public class DiskLimit {
                         Path temp = dir.resolve(".tmp-" + id + "-" + n);
                         try (var ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                             ch.write(ByteBuffer.wrap(content));
-                            ch.force(false);
+                            if (sync) {
+                                ch.force(false);
+                            }
                         }
                         Files.move(temp, dir.resolve("f-" + id + "-" + n + ".json"), StandardCopyOption.ATOMIC_MOVE);
-                        try (var d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                            d.force(true);
+                        if (sync) {
+                            try (var d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                                d.force(true);
+                            }
                         }
                         n++;
                         done.increment();

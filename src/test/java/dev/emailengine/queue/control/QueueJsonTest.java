@@ -1,0 +1,57 @@
+package dev.emailengine.queue.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.emailengine.queue.entity.Attachment;
+import dev.emailengine.queue.entity.Attempt;
+import dev.emailengine.queue.entity.EmailMessage;
+import dev.emailengine.queue.entity.QueuedEmail;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class QueueJsonTest {
+
+    private final QueueJson json = new QueueJson();
+
+    @Test
+    void everyFieldSurvivesAWriteAndARead() {
+        var headers = new LinkedHashMap<String, String>();
+        headers.put("X-Campaign", "nov \"quoted\" ✓");
+        headers.put("List-Unsubscribe", "<https://example.com/u>");
+        var message = new EmailMessage("to@example.com", "Grüße\t", "text\nwith lines", "<p>html</p>", "Billing",
+                List.of("cc@example.com"), List.of("bcc@example.com"), List.of("reply@example.com"), headers,
+                List.of(new Attachment("a.pdf", "application/pdf", "JVBERi0xLjQK")));
+        var email = new QueuedEmail(1, "batch_1795000000000_0000abcd", 1, Instant.parse("2026-11-28T10:00:00.123456789Z"),
+                2, 5, Instant.parse("2026-11-28T10:05:00Z"), message, "welcome",
+                List.of(new Attempt(Instant.parse("2026-11-28T10:01:00Z"), Attempt.Outcome.TRANSIENT_FAILURE, 451, "later"),
+                        new Attempt(Instant.parse("2026-11-28T10:02:00Z"), Attempt.Outcome.TRANSIENT_FAILURE, null,
+                                "connection reset")));
+
+        assertEquals(email, json.read(json.write(email)));
+    }
+
+    @Test
+    void aMinimalEmailAndAnOldFileWithoutTheNewFieldsReadBack() {
+        var email = QueuedEmail.accept("batch_1795000000000_0000abce", 2, Instant.parse("2026-11-28T10:00:00Z"), 3,
+                EmailMessage.of("to@example.com", "s", "t", null), null);
+        assertEquals(email, json.read(json.write(email)));
+
+        String oldFormat = """
+                {"version": 1, "id": "batch_1795000000000_0000abcf", "priority": 2, "created_at": "2026-11-28T10:00:00Z",
+                 "retry_count": 0, "max_retries": 3, "next_attempt_at": "2026-11-28T10:00:00Z",
+                 "message": {"to_email": "a@example.com", "subject": "s", "text_body": "t"}, "attempts": []}""";
+        QueuedEmail old = json.read(oldFormat.getBytes(StandardCharsets.UTF_8));
+        assertEquals(List.of(), old.message().cc());
+        assertEquals("t", old.message().textBody());
+    }
+
+    @Test
+    void anUnknownVersionIsRefused() {
+        assertThrows(CorruptQueueFileException.class, () -> json.read(
+                "{\"version\": 2, \"id\": \"x\"}".getBytes(StandardCharsets.UTF_8)));
+    }
+}
