@@ -77,7 +77,7 @@ public class MailQueue {
         journals = new BulkJournals(root, fsync);
         // Only what the index needs: holding every recovered email, bodies and all, until the
         // sort made start-up with 100,000 queued files the largest use of memory in the service.
-        var recovered = new ArrayList<Recovered>();
+        var recovered = new ArrayList<QueueJson.Summary>();
         try {
             // Before the queue scan, so that emails rewritten from a journal are found by it.
             for (var journal : journals.readAll(message -> LOG.log(Level.WARNING, message)).entrySet()) {
@@ -89,18 +89,18 @@ public class MailQueue {
                 }
                 journals.adopt(journal.getKey(), waiting);
             }
-            files.recover(email -> recovered.add(Recovered.of(email)), message -> LOG.log(Level.WARNING, message));
+            files.recover(email -> recovered.add(email), message -> LOG.log(Level.WARNING, message));
             index.setSentCount(files.idsIn(Location.TRASH).size());
             files.idsIn(Location.DEAD_LETTER).forEach(index::dead);
         } catch (IOException e) {
             throw new QueueStorageException("cannot read the queue under " + root, e);
         }
         // Arrival order survives a restart: created_at, then the id's counter suffix.
-        recovered.sort(Comparator.comparingLong(Recovered::createdAtMillis).thenComparing(Recovered::id));
+        recovered.sort(Comparator.comparing(QueueJson.Summary::createdAt).thenComparing(QueueJson.Summary::id));
         long now = clock.millis();
-        for (Recovered email : recovered) {
-            index.add(email.id(), email.priority(), email.dueAtMillis(), email.createdAtMillis(), email.retryCount(),
-                    now);
+        for (QueueJson.Summary email : recovered) {
+            index.add(email.id(), email.priority(), email.nextAttemptAt().toEpochMilli(),
+                    email.createdAt().toEpochMilli(), email.retryCount(), now);
         }
         QueueIndex.Snapshot counts = index.snapshot(0, 0, now);
         LOG.log(Level.INFO, "Queue at {0}: {1} pending, {2} dead letters, {3} sent in the trash", root,
@@ -148,13 +148,6 @@ public class MailQueue {
             }
         }
         return emails;
-    }
-
-    private record Recovered(String id, int priority, long createdAtMillis, long dueAtMillis, int retryCount) {
-        static Recovered of(QueuedEmail email) {
-            return new Recovered(email.id(), email.priority(), email.createdAt().toEpochMilli(),
-                    email.nextAttemptAt().toEpochMilli(), email.retryCount());
-        }
     }
 
     /** What became of a cancel request. */

@@ -249,7 +249,7 @@ public class QueueFiles {
      * to pending (never to the trash: that would lose mail), moves unreadable files aside, and hands
      * every pending email to {@code pending}.
      */
-    public void recover(Consumer<QueuedEmail> pending, Consumer<String> log) throws IOException {
+    public void recover(Consumer<QueueJson.Summary> pending, Consumer<String> log) throws IOException {
         for (Path dir : List.of(queue, trash, deadLetter)) {
             for (Path temp : list(dir, TEMP_PREFIX + "*")) {
                 Files.deleteIfExists(temp);
@@ -264,7 +264,7 @@ public class QueueFiles {
                 continue;
             }
             try {
-                pending.accept(json.read(Files.readAllBytes(file)));
+                pending.accept(json.readSummary(Files.readAllBytes(file)));
             } catch (CorruptQueueFileException e) {
                 moveAside(file, e.getMessage());
                 log.accept("moved corrupt queue file " + file.getFileName() + " to corrupt/: " + e.getMessage());

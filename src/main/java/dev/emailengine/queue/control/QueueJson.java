@@ -11,10 +11,15 @@ import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbConfig;
 import jakarta.json.bind.JsonbException;
 import jakarta.json.bind.config.PropertyNamingStrategy;
+import jakarta.json.JsonException;
 import jakarta.json.stream.JsonGenerator;
+import jakarta.json.stream.JsonParser;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.NoSuchElementException;
 import java.util.List;
 
 /**
@@ -100,6 +105,88 @@ public class QueueJson {
 
     private static int size(EmailMessage m) {
         return (m.textBody() == null ? 0 : m.textBody().length()) + (m.htmlBody() == null ? 0 : m.htmlBody().length());
+    }
+
+    /** What the in-memory index needs of a queue file. */
+    public record Summary(String id, int priority, Instant createdAt, Instant nextAttemptAt, int retryCount) {
+    }
+
+    /**
+     * Reads only the index fields, streaming past bodies and attempts without building them: at
+     * start-up with 100,000 files, building whole records was most of the time and the memory.
+     * Checks what {@link #read} checks.
+     *
+     * @throws CorruptQueueFileException when the bytes are not a queue file this version understands
+     */
+    public Summary readSummary(byte[] content) {
+        int version = -1;
+        int priority = 2;
+        int retryCount = 0;
+        String id = null;
+        Instant createdAt = null;
+        Instant nextAttemptAt = null;
+        boolean hasRecipient = false;
+        try (JsonParser json = JSON.createParser(new ByteArrayInputStream(content))) {
+            if (json.next() != JsonParser.Event.START_OBJECT) {
+                throw new CorruptQueueFileException("not a JSON object");
+            }
+            while (json.next() == JsonParser.Event.KEY_NAME) {
+                String key = json.getString();
+                JsonParser.Event value = json.next();
+                switch (key) {
+                    case "version" -> version = number(json, value);
+                    case "id" -> id = value == JsonParser.Event.VALUE_STRING ? json.getString() : null;
+                    case "priority" -> priority = number(json, value);
+                    case "retry_count" -> retryCount = number(json, value);
+                    case "created_at" -> createdAt = instant(json, value);
+                    case "next_attempt_at" -> nextAttemptAt = instant(json, value);
+                    case "message" -> hasRecipient = value == JsonParser.Event.START_OBJECT && hasRecipient(json);
+                    default -> skip(json, value);
+                }
+            }
+        } catch (JsonException | DateTimeParseException | NoSuchElementException e) {
+            throw new CorruptQueueFileException("unparsable JSON: " + e.getMessage());
+        }
+        if (version != QueuedEmail.CURRENT_VERSION) {
+            throw new CorruptQueueFileException("unknown format version " + version);
+        }
+        if (id == null || !hasRecipient || createdAt == null || nextAttemptAt == null) {
+            throw new CorruptQueueFileException("missing id, message, recipient or times");
+        }
+        return new Summary(id, priority, createdAt, nextAttemptAt, retryCount);
+    }
+
+    private static boolean hasRecipient(JsonParser json) {
+        boolean found = false;
+        while (json.next() == JsonParser.Event.KEY_NAME) {
+            String key = json.getString();
+            JsonParser.Event value = json.next();
+            if (key.equals("to_email") && value == JsonParser.Event.VALUE_STRING) {
+                found = true;
+            } else {
+                skip(json, value);
+            }
+        }
+        return found;
+    }
+
+    private static void skip(JsonParser json, JsonParser.Event value) {
+        if (value == JsonParser.Event.START_OBJECT) {
+            json.skipObject();
+        } else if (value == JsonParser.Event.START_ARRAY) {
+            json.skipArray();
+        }
+    }
+
+    private static int number(JsonParser json, JsonParser.Event value) {
+        if (value != JsonParser.Event.VALUE_NUMBER) {
+            throw new CorruptQueueFileException("a number field is not a number");
+        }
+        return json.getInt();
+    }
+
+    private static Instant instant(JsonParser json, JsonParser.Event value) {
+        return value == JsonParser.Event.VALUE_STRING ? Instant.parse(json.getString()) : null;
     }
 
     /** A bulk journal: {@code {"version": 1, "emails": [queue file, ...]}}. */

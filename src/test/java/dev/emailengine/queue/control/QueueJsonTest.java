@@ -32,6 +32,20 @@ class QueueJsonTest {
                                 "connection reset")));
 
         assertEquals(email, json.read(json.write(email)));
+        assertEquals(new QueueJson.Summary(email.id(), 1, email.createdAt(), email.nextAttemptAt(), 2),
+                json.readSummary(json.write(email)), "start-up reads the same index fields without the bodies");
+    }
+
+    @Test
+    void theStartUpSummaryRefusesWhatAFullReadRefuses() {
+        for (String broken : List.of("{\"version\": 1, \"id\": ", "[]",
+                "{\"version\": 2, \"id\": \"x\", \"message\": {\"to_email\": \"a@b.io\"}}",
+                "{\"version\": 1, \"id\": \"x\", \"created_at\": \"2026-11-28T10:00:00Z\", "
+                        + "\"next_attempt_at\": \"2026-11-28T10:00:00Z\", \"message\": {\"subject\": \"no recipient\"}}",
+                "{\"version\": 1, \"id\": \"x\", \"created_at\": \"yesterday\", \"message\": {\"to_email\": \"a@b.io\"}}")) {
+            assertThrows(CorruptQueueFileException.class, () -> json.readSummary(broken.getBytes(StandardCharsets.UTF_8)),
+                    broken);
+        }
     }
 
     @Test
