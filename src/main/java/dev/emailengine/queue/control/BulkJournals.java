@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -89,20 +88,29 @@ public class BulkJournals {
         Files.deleteIfExists(dir.resolve(emptied));
     }
 
-    /** Every journal's emails (start-up only); an unreadable journal is reported and skipped. */
-    Map<String, List<QueuedEmail>> readAll(Consumer<String> log) throws IOException {
-        var journals = new LinkedHashMap<String, List<QueuedEmail>>();
+    /** What start-up does with one journal's emails. */
+    interface Replay {
+        void journal(String name, List<QueuedEmail> emails) throws IOException;
+    }
+
+    /**
+     * Start-up: hands each journal's emails to {@code replay}, one journal at a time so that only
+     * one is in memory; an unreadable journal is reported and left in place.
+     */
+    void replayAll(Replay replay, Consumer<String> log) throws IOException {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "batch_*" + SUFFIX)) {
             for (Path file : files) {
+                List<QueuedEmail> emails;
                 try {
-                    journals.put(file.getFileName().toString(), json.readJournal(Files.readAllBytes(file)));
+                    emails = json.readJournal(Files.readAllBytes(file));
                 } catch (CorruptQueueFileException e) {
                     log.accept("bulk journal " + file.getFileName() + " is unreadable and was left in place: "
                             + e.getMessage());
+                    continue;
                 }
+                replay.journal(file.getFileName().toString(), emails);
             }
         }
-        return journals;
     }
 
     /** Start-up: keeps a journal for those of its emails still waiting, or deletes it when none is. */

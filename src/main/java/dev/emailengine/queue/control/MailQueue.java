@@ -80,15 +80,15 @@ public class MailQueue {
         var recovered = new ArrayList<QueueJson.Summary>();
         try {
             // Before the queue scan, so that emails rewritten from a journal are found by it.
-            for (var journal : journals.readAll(message -> LOG.log(Level.WARNING, message)).entrySet()) {
+            journals.replayAll((journal, emails) -> {
                 var waiting = new ArrayList<String>();
-                for (QueuedEmail email : journal.getValue()) {
+                for (QueuedEmail email : emails) {
                     if (files.restoreFromJournal(email)) {
                         waiting.add(email.id());
                     }
                 }
-                journals.adopt(journal.getKey(), waiting);
-            }
+                journals.adopt(journal, waiting);
+            }, message -> LOG.log(Level.WARNING, message));
             files.recover(email -> recovered.add(email), message -> LOG.log(Level.WARNING, message));
             index.setSentCount(files.idsIn(Location.TRASH).size());
             files.idsIn(Location.DEAD_LETTER).forEach(index::dead);
