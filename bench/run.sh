@@ -152,7 +152,8 @@ run_wrk() { # connections script path
     if grep -q -E 'Non-2xx|Socket errors' <<<"$out"; then
         fail "wrk saw errors (see $WORK/wrk.log): $(grep -E 'Non-2xx|Socket errors' <<<"$out")"
     fi
-    RPS=$(awk '/Requests\/sec/ { printf "%.0f", $2 }' <<<"$out")
+    RPS_EXACT=$(awk '/Requests\/sec/ { print $2 }' <<<"$out")
+    RPS=$(awk -v r="$RPS_EXACT" 'BEGIN { printf "%.0f", r }')
     P50=$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
     P99=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
 }
@@ -202,7 +203,7 @@ for c in 1 8 32; do
         "$(ratio "$RPS" "${DISK[$c]}")×" "$([[ $c == 32 ]] && echo '≥ 1.0×, p99 ≤ 50 ms' || echo '')"
 done
 run_wrk 4 post-bulk.lua emails
-BULK=$((RPS * 500))
+BULK=$(awk -v r="$RPS_EXACT" 'BEGIN { printf "%.0f", r * 500 }')
 row "Bulk enqueue (POST /emails, 500 per request, C=4)" "$BULK emails/s, p50 $P50 ms per request" \
     "single enqueue C=32: ${OFF_RPS[32]}/s" "$(ratio "$BULK" "${OFF_RPS[32]}")×" "≥ 10×"
 row "Bulk enqueue against the file system" "$BULK emails/s" "$CREATE file creates/s, no fsync, 4 writers" \
