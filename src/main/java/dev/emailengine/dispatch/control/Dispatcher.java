@@ -41,10 +41,10 @@ public class Dispatcher {
     private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
-    @Resource(lookup = "concurrent/emailengine/workers")
+    @Resource(name = "concurrent/emailengine/workers")
     ManagedScheduledExecutorService executor;
 
-    @Resource(lookup = "mail/emailengine")
+    @Resource(name = "mail/emailengine")
     Session session;
 
     @Inject

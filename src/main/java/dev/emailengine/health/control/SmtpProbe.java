@@ -20,7 +20,7 @@ public class SmtpProbe {
 
     static final Duration CACHE_FOR = Duration.ofSeconds(5);
 
-    @Resource(lookup = "mail/emailengine")
+    @Resource(name = "mail/emailengine")
     Session session;
 
     @Inject

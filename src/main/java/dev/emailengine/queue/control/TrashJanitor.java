@@ -23,7 +23,7 @@ public class TrashJanitor {
 
     private static final System.Logger LOG = System.getLogger(TrashJanitor.class.getName());
 
-    @Resource(lookup = "concurrent/emailengine/workers")
+    @Resource(name = "concurrent/emailengine/workers")
     ManagedScheduledExecutorService executor;
 
     @Inject
