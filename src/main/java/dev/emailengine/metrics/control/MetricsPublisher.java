@@ -2,7 +2,6 @@ package dev.emailengine.metrics.control;
 
 import dev.emailengine.dispatch.control.Dispatcher;
 import dev.emailengine.queue.control.MailQueue;
-import dev.emailengine.queue.entity.QueueStatus;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.ejb.DependsOn;
@@ -11,12 +10,9 @@ import jakarta.ejb.Startup;
 import jakarta.inject.Inject;
 import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
-import java.util.function.ToIntFunction;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
-import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.Tag;
 
 /**
  * Publishes the queue and worker figures: as MicroProfile gauges (queue depth by state, active
@@ -44,14 +40,7 @@ public class MetricsPublisher {
     @PostConstruct
     void publish() {
         var status = new EngineStatus(queue, dispatcher, metrics);
-        MetricRegistry registry = metrics.registry();
-        if (registry != null) {
-            depthGauge(registry, "due", QueueStatus::pending);
-            depthGauge(registry, "scheduled", QueueStatus::scheduledRetry);
-            depthGauge(registry, "processing", QueueStatus::processing);
-            registry.gauge("queue.depth", status::getDeadLetters, new Tag("state", "dead_letter"));
-            registry.gauge("workers.active", status::getWorkersActive);
-        }
+        metrics.publishGauges(status);
         try {
             name = new ObjectName(OBJECT_NAME);
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
@@ -63,10 +52,6 @@ public class MetricsPublisher {
             LOG.log(Level.WARNING, "could not register the JMX MBean {0}: {1}", OBJECT_NAME, e.getMessage());
             name = null;
         }
-    }
-
-    private void depthGauge(MetricRegistry registry, String state, ToIntFunction<QueueStatus> count) {
-        registry.gauge("queue.depth", () -> count.applyAsInt(queue.status(0, 0)), new Tag("state", state));
     }
 
     @PreDestroy
