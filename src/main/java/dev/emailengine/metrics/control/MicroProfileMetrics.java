@@ -1,7 +1,10 @@
 package dev.emailengine.metrics.control;
 
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.spi.CDI;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -9,24 +12,29 @@ import org.eclipse.microprofile.metrics.Tag;
 import org.eclipse.microprofile.metrics.Timer;
 
 /**
- * The MicroProfile Metrics side of {@link EmailMetrics}. The only class that names the MP Metrics
- * API, and not a CDI bean: it is loaded only after {@link #apiPresent()} said the server has the
- * API, so the application also deploys where it does not (WildFly 39 dropped MP Metrics).
+ * The MicroProfile Metrics side of {@link EmailMetrics}, and the only class that names the MP
+ * Metrics API. Nothing injects it: {@link EmailMetrics} looks it up only after
+ * {@link #apiPresent()}, so where a server has no MP Metrics (WildFly 39 dropped it) the container
+ * merely skips this bean and the application still deploys. It is a bean, not a plain class,
+ * because Payara's registry producer needs a real injection point.
  */
-final class MicroProfileMetrics {
+@ApplicationScoped
+public class MicroProfileMetrics {
 
-    private final MetricRegistry registry;
-    private final Counter accepted;
-    private final Counter sent;
-    private final Counter failed;
-    private final Counter retried;
-    private final Counter deadLettered;
-    private final Counter cancelled;
-    private final Timer sendLatency;
-    private final Timer queueWait;
+    @Inject
+    MetricRegistry registry;
 
-    private MicroProfileMetrics(MetricRegistry registry) {
-        this.registry = registry;
+    private Counter accepted;
+    private Counter sent;
+    private Counter failed;
+    private Counter retried;
+    private Counter deadLettered;
+    private Counter cancelled;
+    private Timer sendLatency;
+    private Timer queueWait;
+
+    @PostConstruct
+    void register() {
         accepted = registry.counter("emails.accepted");
         sent = registry.counter("emails.sent");
         failed = registry.counter("emails.failed");
@@ -47,21 +55,21 @@ final class MicroProfileMetrics {
         }
     }
 
-    /** The application registry's mirror, or null when the server provides none. */
+    /** The bean, or null when the container has none (it skipped the class). */
     static MicroProfileMetrics lookup() {
-        Instance<MetricRegistry> registries = CDI.current().select(MetricRegistry.class);
-        return registries.isResolvable() ? new MicroProfileMetrics(registries.get()) : null;
+        Instance<MicroProfileMetrics> bean = CDI.current().select(MicroProfileMetrics.class);
+        return bean.isResolvable() ? bean.get() : null;
     }
 
-    void accepted(int count) {
+    public void accepted(int count) {
         accepted.inc(count);
     }
 
-    void cancelled() {
+    public void cancelled() {
         cancelled.inc();
     }
 
-    void sent(String worker, Duration latency, Duration waited) {
+    public void sent(String worker, Duration latency, Duration waited) {
         sent.inc();
         sendLatency.update(latency);
         queueWait.update(waited);
@@ -70,7 +78,7 @@ final class MicroProfileMetrics {
         }
     }
 
-    void failed(String worker, boolean willRetry) {
+    public void failed(String worker, boolean willRetry) {
         failed.inc();
         (willRetry ? retried : deadLettered).inc();
         if (worker != null) {
@@ -79,7 +87,7 @@ final class MicroProfileMetrics {
     }
 
     /** Queue depth by state and active workers, read live from the JMX view's figures. */
-    void gauges(EngineStatus status) {
+    public void gauges(EngineStatus status) {
         registry.gauge("queue.depth", status::getQueueDue, new Tag("state", "due"));
         registry.gauge("queue.depth", status::getQueueScheduled, new Tag("state", "scheduled"));
         registry.gauge("queue.depth", status::getQueueProcessing, new Tag("state", "processing"));
