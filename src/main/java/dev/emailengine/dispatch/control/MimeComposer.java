@@ -83,7 +83,7 @@ public class MimeComposer {
             for (Attachment attachment : content.attachments()) {
                 mixed.addBodyPart(attachmentPart(attachment));
             }
-            message.setContent(mixed);
+            MultipartContent.setContent(message, mixed);
         }
         message.saveChanges();
         return message;
@@ -94,7 +94,7 @@ public class MimeComposer {
             var alternative = new MimeMultipart("alternative");
             alternative.addBodyPart(textPart(content.textBody(), "plain"));
             alternative.addBodyPart(textPart(content.htmlBody(), "html"));
-            target.setContent(alternative, alternative.getContentType());
+            MultipartContent.setContent(target, alternative);
         } else if (content.htmlBody() != null) {
             target.setText(content.htmlBody(), UTF_8, "html");
         } else {
