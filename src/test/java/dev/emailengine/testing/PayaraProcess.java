@@ -1,6 +1,5 @@
 package dev.emailengine.testing;
 
-import com.sun.tools.attach.VirtualMachine;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.ServerSocket;
@@ -10,9 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.management.ObjectName;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 
 /**
  * The built WAR on Payara Micro as a child process, started the way run.sh starts it, for tests
@@ -86,16 +82,7 @@ public final class PayaraProcess implements AutoCloseable {
      * process, starts its local management agent and connects over JMX.
      */
     public Object mbeanAttribute(String objectName, String attribute) throws Exception {
-        var vm = VirtualMachine.attach(String.valueOf(process.pid()));
-        try {
-            var url = new JMXServiceURL(vm.startLocalManagementAgent());
-            try (var connector = JMXConnectorFactory.connect(url)) {
-                return connector.getMBeanServerConnection()
-                        .getAttribute(new ObjectName(objectName), attribute);
-            }
-        } finally {
-            vm.detach();
-        }
+        return Jmx.attribute(process.pid(), objectName, attribute);
     }
 
     public Api api() {

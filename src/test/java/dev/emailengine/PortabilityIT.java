@@ -1,0 +1,195 @@
+package dev.emailengine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.emailengine.testing.Api;
+import dev.emailengine.testing.AppServer;
+import dev.emailengine.testing.Jmx;
+import dev.emailengine.testing.LibertyServer;
+import dev.emailengine.testing.PayaraServer;
+import dev.emailengine.testing.WildFlyServer;
+import jakarta.mail.Multipart;
+import jakarta.mail.internet.MimeMessage;
+import java.net.URL;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The same target/email-engine.war on Payara Server, WildFly and Open Liberty, each unpacked from
+ * Maven Central into target/runtimes/ and configured only from server-config/ with the commands
+ * of the README's "Deploy on ..." sections. Each server sends one plain and one template email to
+ * GreenMail, logging in with a password that has ':', '=' and a space; reports healthy; shows the
+ * queue figures in its MicroProfile surfaces and over JMX; and shuts down cleanly.
+ */
+class PortabilityIT {
+
+    private static final String SENDER = "engine@emailengine.test";
+    private static final String SMTP_PASSWORD = "p:a=ss word";
+    private static final String TEMPLATE_EMAIL = """
+            {"to_email": "template@example.com", "template_name": "welcome",
+             "template_vars": {"name": "Ada", "app_name": "ACME", "username": "ada",
+                               "email": "ada@example.com", "signup_date": "2026-11-28"}}""";
+
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    Path data;
+
+    private GreenMail greenMail;
+
+    @BeforeEach
+    void startSmtpServer() throws Exception {
+        greenMail = new GreenMail(new ServerSetup(AppServer.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        greenMail.setUser(SENDER, SENDER, SMTP_PASSWORD);
+        greenMail.start();
+    }
+
+    @AfterEach
+    void stopSmtpServer() {
+        greenMail.stop();
+    }
+
+    @Test
+    void payaraServer() throws Exception {
+        try (var server = new PayaraServer()) {
+            server.start(settings());
+            sendsPlainAndTemplateEmail(server, "Payara Server");
+            URL app = server.url();
+            assertReady(new Api(app).get("mp-health/ready"));
+            assertCountsSent(new Api(app).get("metrics?scope=application"));
+            server.stop();
+        }
+    }
+
+    @Test
+    void wildFly() throws Exception {
+        try (var server = new WildFlyServer()) {
+            server.start(settings());
+            sendsPlainAndTemplateEmail(server, "WildFly");
+            // WildFly serves MicroProfile Health on its management interface; it has no MP Metrics.
+            assertReady(new Api(server.managementUrl()).get("health/ready"));
+            server.stop();
+        }
+    }
+
+    @Test
+    void openLiberty() throws Exception {
+        try (var server = new LibertyServer()) {
+            server.start(settings());
+            sendsPlainAndTemplateEmail(server, "Open Liberty");
+            // Liberty's own endpoints are on the admin port, so /health on the app port stays the app's.
+            var admin = new Api(server.adminUrl());
+            assertReady(admin.get("health/ready"));
+            assertCountsSent(admin.get("metrics?scope=application"));
+            server.stop();
+        }
+    }
+
+    private Map<String, String> settings() {
+        var env = new HashMap<String, String>();
+        env.put("SMTP_SERVER", "127.0.0.1");
+        env.put("PORT", String.valueOf(greenMail.getSmtp().getPort()));
+        env.put("SENDER_EMAIL", SENDER);
+        env.put("PASSWORD", SMTP_PASSWORD);
+        env.put("SMTP_AUTH", "true");
+        env.put("SMTP_SSL_ENABLE", "false");
+        env.put("SMTP_STARTTLS_ENABLE", "false");
+        env.put("DATA_DIR", data.resolve("queue").toString());
+        env.put("TEMPLATES_DIR", data.resolve("templates").toString());
+        env.put("API_KEYS", System.getProperty("it.api.key"));
+        env.put("NUM_WORKERS", "2");
+        env.put("WORKER_POOL_SIZE", "6");
+        return env;
+    }
+
+    private void sendsPlainAndTemplateEmail(AppServer server, String serverName) throws Exception {
+        var api = new Api(server.url());
+        assertHealthy(api);
+
+        Api.Reply plain = api.post("email", """
+                {"to_email": "plain@example.com", "subject": "Plain from %s", "body": "Hello from %s"}"""
+                .formatted(serverName, serverName));
+        assertEquals(200, plain.status(), plain.body());
+        Api.Reply template = api.post("email", TEMPLATE_EMAIL);
+        assertEquals(200, template.status(), template.body());
+
+        assertTrue(greenMail.waitForIncomingEmail(60_000, 2), "two emails should reach GreenMail; see " + server.serverLog());
+        MimeMessage plainMessage = receivedBy("plain@example.com");
+        assertEquals("Plain from " + serverName, plainMessage.getSubject());
+        assertEquals(SENDER, plainMessage.getFrom()[0].toString());
+        assertTrue(((String) plainMessage.getContent()).contains("Hello from " + serverName));
+        MimeMessage templateMessage = receivedBy("template@example.com");
+        assertEquals("Welcome to ACME, Ada!", templateMessage.getSubject());
+        assertTrue(templateMessage.getContentType().startsWith("multipart/alternative"), templateMessage.getContentType());
+        var parts = (Multipart) templateMessage.getContent();
+        assertEquals(2, parts.getCount());
+        assertTrue(((String) parts.getBodyPart(0).getContent()).contains("Hi Ada,"));
+        assertTrue(((String) parts.getBodyPart(1).getContent()).contains("<h1>Welcome to ACME, Ada!</h1>"));
+
+        String id = template.json().getString("request_id");
+        awaitState(api, id, "sent");
+        assertHealthy(api);
+        awaitMbean(server, "EmailsSent", 2L);
+    }
+
+    private MimeMessage receivedBy(String recipient) throws Exception {
+        for (MimeMessage message : greenMail.getReceivedMessages()) {
+            if (Arrays.stream(message.getAllRecipients()).anyMatch(a -> a.toString().equals(recipient))) {
+                return message;
+            }
+        }
+        throw new AssertionError("nothing received for " + recipient);
+    }
+
+    private static void assertHealthy(Api api) {
+        Api.Reply health = api.get("health");
+        assertEquals(200, health.status(), health.body());
+        assertEquals("healthy", health.json().getString("status"), health.body());
+    }
+
+    private static void assertReady(Api.Reply readiness) {
+        assertEquals(200, readiness.status(), readiness.body());
+        assertTrue(readiness.body().contains("\"email-engine\""), "the service's own check is in " + readiness.body());
+    }
+
+    private static void assertCountsSent(Api.Reply metrics) {
+        assertEquals(200, metrics.status(), metrics.body());
+        assertTrue(metrics.body().lines().anyMatch(line -> line.startsWith("emails_sent_total") && line.endsWith(" 2.0")),
+                "emails_sent_total should be 2 in\n" + metrics.body());
+    }
+
+    private static void awaitState(Api api, String id, String state) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            Api.Reply reply = api.get("email/" + id);
+            if (reply.status() == 200 && state.equals(reply.json().getString("state"))) {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, "email " + id + " never became " + state + ": " + reply.body());
+            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+        }
+    }
+
+    /** The figure an operator reads in JConsole (or the server's JMX tooling). */
+    private static void awaitMbean(AppServer server, String attribute, long expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            Object value = server.mbeanAttribute(Jmx.EMAIL_ENGINE, attribute);
+            if (Long.valueOf(expected).equals(value)) {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, attribute + " is " + value + ", expected " + expected);
+            LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package dev.emailengine.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.MalformedURLException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A full application server from {@code target/runtimes/}, configured from {@code server-config/}
+ * the way the README tells an operator to, with the built WAR deployed. Each server works in its
+ * own directory under {@code target/}, so the unpacked runtime is never modified and a second run
+ * starts from the same clean state.
+ *
+ * <p>Everything the server runs gets the given settings as its environment, and nothing of the
+ * test JVM's own environment except PATH, JAVA_HOME, HOME and LANG.
+ */
+public abstract class AppServer implements AutoCloseable {
+
+    protected static final Duration COMMAND_DEADLINE = Duration.ofMinutes(3);
+    protected static final Path WAR = Path.of("target", "email-engine.war");
+
+    protected final Path work;
+    protected final Path log;
+    private final List<Process> started = new ArrayList<>();
+    private Map<String, String> settings = Map.of();
+
+    protected AppServer(String name) throws IOException {
+        this.work = Path.of("target", "servers", name).toAbsolutePath();
+        deleteRecursively(work);
+        Files.createDirectories(work);
+        this.log = work.resolve("commands.log");
+    }
+
+    /** Applies server-config/, deploys the WAR and starts; returns once the application answers. */
+    public abstract void start(Map<String, String> settings) throws Exception;
+
+    /** Base URL of the application. */
+    public abstract URL url();
+
+    /**
+     * Stops the server the way its documentation says, and fails unless it stopped cleanly: the
+     * stop command succeeded, the server's process exited, its log says it stopped, and nothing
+     * listens on the application's port any more.
+     */
+    public abstract void stop() throws Exception;
+
+    /** Where to look when something failed. */
+    public abstract Path serverLog();
+
+    /** The server's JVM. */
+    protected abstract ProcessHandle jvm() throws IOException;
+
+    /** An attribute of an MBean in the server's JVM, read from outside as JConsole would. */
+    public final Object mbeanAttribute(String objectName, String attribute) throws Exception {
+        return Jmx.attribute(jvm().pid(), objectName, attribute);
+    }
+
+    /** The java process among a launcher script and its children. */
+    protected static ProcessHandle javaIn(Process launcher) {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(launcher.toHandle()), launcher.descendants())
+                .filter(handle -> handle.info().command().orElse("").endsWith("/java"))
+                .findFirst().orElseThrow(() -> new AssertionError("no java process under " + launcher.pid()));
+    }
+
+    protected final void settings(Map<String, String> settings) {
+        this.settings = Map.copyOf(settings);
+    }
+
+    /** Runs a command to completion and fails unless it exits with 0; output goes to commands.log. */
+    protected final void run(Path dir, String... command) throws IOException, InterruptedException {
+        Process process = launch(dir, command);
+        if (!process.waitFor(COMMAND_DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+            destroyTree(process);
+            throw new AssertionError(String.join(" ", command) + " did not finish; see " + log);
+        }
+        if (process.exitValue() != 0) {
+            throw new AssertionError(String.join(" ", command) + " exited with " + process.exitValue() + "; see " + log);
+        }
+    }
+
+    /** Starts a command in the background (a server in the foreground of its own process). */
+    protected final Process launch(Path dir, String... command) throws IOException {
+        Files.writeString(log, "$ " + String.join(" ", command) + "\n", java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+        var builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Map<String, String> env = builder.environment();
+        env.keySet().retainAll(Set.of("PATH", "JAVA_HOME", "HOME", "LANG"));
+        env.putAll(settings);
+        Process process = builder.start();
+        started.add(process);
+        return process;
+    }
+
+    /**
+     * Polls GET /health until the application answers 200, failing early when {@code failed}
+     * finds the server's report of a failed deployment.
+     */
+    protected final void awaitApplication(Process server, java.util.function.BooleanSupplier failed) {
+        long deadline = System.nanoTime() + COMMAND_DEADLINE.toNanos();
+        var api = new Api(url());
+        while (true) {
+            if (failed.getAsBoolean()) {
+                throw new AssertionError("The deployment failed; see " + serverLog());
+            }
+            if (server != null && !server.isAlive()) {
+                throw new AssertionError("The server exited with " + server.exitValue() + "; see " + serverLog());
+            }
+            try {
+                if (api.get("health").status() == 200) {
+                    return;
+                }
+            } catch (UncheckedIOException notYetListening) {
+                // keep polling until the deadline
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("The application did not answer within " + COMMAND_DEADLINE + "; see " + serverLog());
+            }
+            LockSupport.parkNanos(Duration.ofMillis(250).toNanos());
+        }
+    }
+
+    /** Waits for a server process to exit after its stop command; fails unless it exits with 0. */
+    protected static void awaitExit(ProcessHandle server, String what) throws Exception {
+        try {
+            server.onExit().get(90, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError(what + " still runs 90 s after its stop command");
+        }
+    }
+
+    protected final String serverLogText() {
+        try {
+            return Files.exists(serverLog()) ? Files.readString(serverLog()) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    protected static URL localUrl(int port) {
+        try {
+            return new URL("http://127.0.0.1:" + port + "/");
+        } catch (MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static boolean listening(int port) {
+        try (var socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public static int freePort() throws IOException {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** A base number such that base + every offset is a port nothing listens on. */
+    protected static int freePortBase(int... offsets) throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int base = 20_000 + 100 * java.util.concurrent.ThreadLocalRandom.current().nextInt(300);
+            boolean free = true;
+            for (int offset : offsets) {
+                free &= !listening(base + offset) && bindable(base + offset);
+            }
+            if (free) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no free block of ports");
+    }
+
+    private static boolean bindable(int port) {
+        try (var socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Whatever is still running (a failed test): killed with every child, so nothing outlives the test. */
+    @Override
+    public void close() throws Exception {
+        forceStop();
+        for (Process process : started) {
+            destroyTree(process);
+        }
+    }
+
+    /** Kills a server started in the background by a command that has since exited. */
+    protected abstract void forceStop() throws Exception;
+
+    protected static void destroyTree(Process process) throws InterruptedException {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}

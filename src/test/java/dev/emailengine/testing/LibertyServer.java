@@ -1,0 +1,90 @@
+package dev.emailengine.testing;
+
+import java.io.IOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Open Liberty from {@code it.liberty.home}: a server created in its own user directory
+ * ({@code WLP_USER_DIR}), server-config/liberty/server.xml and the WAR copied in,
+ * {@code server run} in the foreground and {@code server stop} to stop it.
+ */
+public final class LibertyServer extends AppServer {
+
+    private static final String NAME = "emailengine";
+
+    private final Path home = Path.of(System.getProperty("it.liberty.home"));
+    private final Path serverDir = work.resolve("usr/servers").resolve(NAME);
+    private int httpPort;
+    private int adminPort;
+    private Process server;
+
+    public LibertyServer() throws IOException {
+        super("liberty");
+    }
+
+    @Override
+    public void start(Map<String, String> settings) throws Exception {
+        httpPort = freePort();
+        adminPort = freePort();
+        var env = new HashMap<>(settings);
+        env.put("WLP_USER_DIR", work.resolve("usr").toString());
+        env.put("HTTP_PORT", String.valueOf(httpPort));
+        env.put("ADMIN_HTTP_PORT", String.valueOf(adminPort));
+        settings(env);
+        run(work, serverScript(), "create", NAME);
+        Files.copy(Path.of("server-config/liberty/server.xml"), serverDir.resolve("server.xml"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.createDirectories(serverDir.resolve("apps"));
+        Files.copy(WAR, serverDir.resolve("apps").resolve(WAR.getFileName()));
+        server = launch(work, serverScript(), "run", NAME);
+        awaitApplication(server, () -> serverLogText().contains("CWWKZ0002E"));
+    }
+
+    private String serverScript() {
+        return home.resolve("bin/server").toString();
+    }
+
+    /** Liberty's own endpoints (MicroProfile Health, Metrics, OpenAPI) are on the admin port. */
+    public URL adminUrl() {
+        return localUrl(adminPort);
+    }
+
+    @Override
+    public URL url() {
+        return localUrl(httpPort);
+    }
+
+    @Override
+    public void stop() throws Exception {
+        run(work, serverScript(), "stop", NAME);
+        awaitExit(server.toHandle(), "Open Liberty");
+        if (server.exitValue() != 0) {
+            throw new AssertionError("server run exited with " + server.exitValue() + "; see " + serverLog());
+        }
+        if (!serverLogText().contains("CWWKE0036I")) {
+            throw new AssertionError("Liberty's log does not say it stopped (CWWKE0036I); see " + serverLog());
+        }
+        if (listening(httpPort) || listening(adminPort)) {
+            throw new AssertionError("Something still listens on Liberty's ports");
+        }
+    }
+
+    @Override
+    protected ProcessHandle jvm() {
+        return javaIn(server);
+    }
+
+    @Override
+    public Path serverLog() {
+        return serverDir.resolve("logs/messages.log");
+    }
+
+    @Override
+    protected void forceStop() {
+        // server run is this test's own child process: AppServer.close() kills it and the JVM.
+    }
+}
