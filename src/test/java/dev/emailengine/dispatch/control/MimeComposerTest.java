@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.emailengine.queue.entity.Attachment;
 import dev.emailengine.queue.entity.EmailMessage;
 import dev.emailengine.queue.entity.QueuedEmail;
+import jakarta.activation.CommandInfo;
+import jakarta.activation.CommandMap;
+import jakarta.activation.DataContentHandler;
 import jakarta.mail.Message.RecipientType;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeUtility;
@@ -52,6 +55,52 @@ class MimeComposerTest {
         assertEquals("plain text", parts.getBodyPart(0).getContent());
         assertTrue(parts.getBodyPart(1).isMimeType("text/html"));
         assertEquals("<p>html</p>", parts.getBodyPart(1).getContent());
+    }
+
+    /**
+     * WildFly's deployment class loader cannot see the mail implementation's META-INF/mailcap, so
+     * Jakarta Activation's default command map knows no handler for multipart/*. Composing must
+     * not depend on it.
+     */
+    @Test
+    void multipartEmailsAreWrittenWithoutTheMailcapHandlers() throws Exception {
+        var email = QueuedEmail.accept("batch_1795000000000_0000abce", 2, Instant.now(), 3,
+                new EmailMessage("user@example.com", "s", "plain", "<p>html</p>", null, List.of(), List.of(),
+                        List.of(), Map.of(), List.of(new Attachment("a.txt", "text/plain", "aGk="))), null);
+        var bytes = new ByteArrayOutputStream();
+        CommandMap.setDefaultCommandMap(new CommandMap() {
+            @Override
+            public CommandInfo[] getPreferredCommands(String mimeType) {
+                return new CommandInfo[0];
+            }
+
+            @Override
+            public CommandInfo[] getAllCommands(String mimeType) {
+                return new CommandInfo[0];
+            }
+
+            @Override
+            public CommandInfo getCommand(String mimeType, String cmdName) {
+                return null;
+            }
+
+            @Override
+            public DataContentHandler createDataContentHandler(String mimeType) {
+                return null;
+            }
+        });
+        try {
+            composer.compose(session, email).writeTo(bytes);
+        } finally {
+            CommandMap.setDefaultCommandMap(null);
+        }
+
+        var received = new MimeMessage(session, new ByteArrayInputStream(bytes.toByteArray()));
+        var mixed = (MimeMultipart) received.getContent();
+        var alternative = (MimeMultipart) mixed.getBodyPart(0).getContent();
+        assertEquals("plain", alternative.getBodyPart(0).getContent());
+        assertEquals("<p>html</p>", alternative.getBodyPart(1).getContent());
+        assertEquals("a.txt", mixed.getBodyPart(1).getFileName());
     }
 
     @Test
