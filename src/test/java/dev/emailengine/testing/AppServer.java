@@ -9,13 +9,19 @@ import java.net.Socket;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 /**
  * A full application server from {@code target/runtimes/}, configured from {@code server-config/}
@@ -34,6 +40,8 @@ public abstract class AppServer implements AutoCloseable {
     protected final Path work;
     protected final Path log;
     private final List<Process> started = new ArrayList<>();
+    /** The server's launcher, when it runs in the foreground as this test's child process. */
+    protected Process foreground;
     private Map<String, String> settings = Map.of();
 
     protected AppServer(String name) throws IOException {
@@ -51,16 +59,46 @@ public abstract class AppServer implements AutoCloseable {
 
     /**
      * Stops the server the way its documentation says, and fails unless it stopped cleanly: the
-     * stop command succeeded, the server's process exited, its log says it stopped, and nothing
-     * listens on the application's port any more.
+     * stop command succeeded, the server's JVM exited (with 0, where it is this test's child),
+     * its log says it stopped, and nothing listens on its ports any more.
      */
-    public abstract void stop() throws Exception;
+    public final void stop() throws Exception {
+        ProcessHandle jvm = jvm();
+        stopCommand();
+        try {
+            jvm.onExit().get(90, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError(getClass().getSimpleName() + " still runs 90 s after its stop command");
+        }
+        if (foreground != null && (!foreground.waitFor(30, TimeUnit.SECONDS) || foreground.exitValue() != 0)) {
+            throw new AssertionError("The server's launcher did not exit with 0; see " + serverLog());
+        }
+        if (!serverLogText().contains(stoppedMessage())) {
+            throw new AssertionError("The server's log does not say it stopped (" + stoppedMessage() + "); see " + serverLog());
+        }
+        for (int port : ports()) {
+            if (listening(port)) {
+                throw new AssertionError("Something still listens on port " + port + " after the stop");
+            }
+        }
+    }
+
+    /** The documented stop command; must exit with 0. */
+    protected abstract void stopCommand() throws Exception;
+
+    /** What the server logs when it has stopped. */
+    protected abstract String stoppedMessage();
+
+    /** The ports the server listened on. */
+    protected abstract int[] ports();
 
     /** Where to look when something failed. */
     public abstract Path serverLog();
 
-    /** The server's JVM. */
-    protected abstract ProcessHandle jvm() throws IOException;
+    /** The server's JVM; by default the java process of the foreground launcher. */
+    protected ProcessHandle jvm() throws IOException {
+        return javaIn(foreground);
+    }
 
     /** An attribute of an MBean in the server's JVM, read from outside as JConsole would. */
     public final Object mbeanAttribute(String objectName, String attribute) throws Exception {
@@ -69,7 +107,7 @@ public abstract class AppServer implements AutoCloseable {
 
     /** The java process among a launcher script and its children. */
     protected static ProcessHandle javaIn(Process launcher) {
-        return java.util.stream.Stream.concat(java.util.stream.Stream.of(launcher.toHandle()), launcher.descendants())
+        return Stream.concat(Stream.of(launcher.toHandle()), launcher.descendants())
                 .filter(handle -> handle.info().command().orElse("").endsWith("/java"))
                 .findFirst().orElseThrow(() -> new AssertionError("no java process under " + launcher.pid()));
     }
@@ -92,8 +130,7 @@ public abstract class AppServer implements AutoCloseable {
 
     /** Starts a command in the background (a server in the foreground of its own process). */
     protected final Process launch(Path dir, String... command) throws IOException {
-        Files.writeString(log, "$ " + String.join(" ", command) + "\n", java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(log, "$ " + String.join(" ", command) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         var builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> env = builder.environment();
@@ -108,7 +145,7 @@ public abstract class AppServer implements AutoCloseable {
      * Polls GET /health until the application answers 200, failing early when {@code failed}
      * finds the server's report of a failed deployment.
      */
-    protected final void awaitApplication(Process server, java.util.function.BooleanSupplier failed) {
+    protected final void awaitApplication(Process server, BooleanSupplier failed) {
         long deadline = System.nanoTime() + COMMAND_DEADLINE.toNanos();
         var api = new Api(url());
         while (true) {
@@ -129,15 +166,6 @@ public abstract class AppServer implements AutoCloseable {
                 throw new AssertionError("The application did not answer within " + COMMAND_DEADLINE + "; see " + serverLog());
             }
             LockSupport.parkNanos(Duration.ofMillis(250).toNanos());
-        }
-    }
-
-    /** Waits for a server process to exit after its stop command; fails unless it exits with 0. */
-    protected static void awaitExit(ProcessHandle server, String what) throws Exception {
-        try {
-            server.onExit().get(90, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError(what + " still runs 90 s after its stop command");
         }
     }
 
@@ -174,7 +202,7 @@ public abstract class AppServer implements AutoCloseable {
     /** A base number such that base + every offset is a port nothing listens on. */
     protected static int freePortBase(int... offsets) throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
-            int base = 20_000 + 100 * java.util.concurrent.ThreadLocalRandom.current().nextInt(300);
+            int base = 20_000 + 100 * ThreadLocalRandom.current().nextInt(300);
             boolean free = true;
             for (int offset : offsets) {
                 free &= !listening(base + offset) && bindable(base + offset);
@@ -203,8 +231,10 @@ public abstract class AppServer implements AutoCloseable {
         }
     }
 
-    /** Kills a server started in the background by a command that has since exited. */
-    protected abstract void forceStop() throws Exception;
+    /** Kills a server started in the background by a command that has since exited, if any. */
+    protected void forceStop() throws Exception {
+        // A server in the foreground is a child process: close() kills it.
+    }
 
     protected static void destroyTree(Process process) throws InterruptedException {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -217,7 +247,7 @@ public abstract class AppServer implements AutoCloseable {
             return;
         }
         try (var paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(path);
             }
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -20,7 +21,6 @@ public final class LibertyServer extends AppServer {
     private final Path serverDir = work.resolve("usr/servers").resolve(NAME);
     private int httpPort;
     private int adminPort;
-    private Process server;
 
     public LibertyServer() throws IOException {
         super("liberty");
@@ -37,11 +37,11 @@ public final class LibertyServer extends AppServer {
         settings(env);
         run(work, serverScript(), "create", NAME);
         Files.copy(Path.of("server-config/liberty/server.xml"), serverDir.resolve("server.xml"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                StandardCopyOption.REPLACE_EXISTING);
         Files.createDirectories(serverDir.resolve("apps"));
         Files.copy(WAR, serverDir.resolve("apps").resolve(WAR.getFileName()));
-        server = launch(work, serverScript(), "run", NAME);
-        awaitApplication(server, () -> serverLogText().contains("CWWKZ0002E"));
+        foreground = launch(work, serverScript(), "run", NAME);
+        awaitApplication(foreground, () -> serverLogText().contains("CWWKZ0002E"));
     }
 
     private String serverScript() {
@@ -59,23 +59,18 @@ public final class LibertyServer extends AppServer {
     }
 
     @Override
-    public void stop() throws Exception {
+    protected void stopCommand() throws Exception {
         run(work, serverScript(), "stop", NAME);
-        awaitExit(server.toHandle(), "Open Liberty");
-        if (server.exitValue() != 0) {
-            throw new AssertionError("server run exited with " + server.exitValue() + "; see " + serverLog());
-        }
-        if (!serverLogText().contains("CWWKE0036I")) {
-            throw new AssertionError("Liberty's log does not say it stopped (CWWKE0036I); see " + serverLog());
-        }
-        if (listening(httpPort) || listening(adminPort)) {
-            throw new AssertionError("Something still listens on Liberty's ports");
-        }
     }
 
     @Override
-    protected ProcessHandle jvm() {
-        return javaIn(server);
+    protected String stoppedMessage() {
+        return "CWWKE0036I";
+    }
+
+    @Override
+    protected int[] ports() {
+        return new int[] {httpPort, adminPort};
     }
 
     @Override
@@ -83,8 +78,4 @@ public final class LibertyServer extends AppServer {
         return serverDir.resolve("logs/messages.log");
     }
 
-    @Override
-    protected void forceStop() {
-        // server run is this test's own child process: AppServer.close() kills it and the JVM.
-    }
 }

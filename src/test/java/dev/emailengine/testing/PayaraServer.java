@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Payara Server from {@code it.payara.home}: a domain of its own ({@code --domaindir} under
@@ -35,21 +38,25 @@ public final class PayaraServer extends AppServer {
         settings(env);
         asadmin("--user", "admin", "create-domain", "--nopassword=true", "--portbase", String.valueOf(portBase),
                 "--domaindir", domains.toString(), DOMAIN);
-        asadmin("start-domain", "--domaindir", domains.toString(), DOMAIN);
+        startDomain();
         run(work, Path.of("server-config/payara/configure-server.sh").toAbsolutePath().toString(),
                 "--port", String.valueOf(portBase + 48));
         // Stopped and started by name: a remote restart-domain relaunches with the client's own
         // arguments, which would name the runtime's default domain1 instead of this one.
-        asadmin("stop-domain", "--domaindir", domains.toString(), DOMAIN);
-        asadmin("start-domain", "--domaindir", domains.toString(), DOMAIN);
+        stopCommand();
+        startDomain();
         asadmin("--port", String.valueOf(portBase + 48), "deploy", WAR.toAbsolutePath().toString());
         awaitApplication(null, () -> false);
     }
 
+    private void startDomain() throws Exception {
+        asadmin("start-domain", "--domaindir", domains.toString(), DOMAIN);
+    }
+
     private void asadmin(String... arguments) throws Exception {
-        var command = new java.util.ArrayList<String>();
+        var command = new ArrayList<String>();
         command.add(home.resolve("bin/asadmin").toString());
-        command.addAll(java.util.List.of(arguments));
+        command.addAll(List.of(arguments));
         run(work, command.toArray(String[]::new));
     }
 
@@ -59,27 +66,29 @@ public final class PayaraServer extends AppServer {
     }
 
     @Override
-    public void stop() throws Exception {
-        ProcessHandle das = das().orElseThrow(() -> new AssertionError("Payara Server is not running"));
+    protected void stopCommand() throws Exception {
         asadmin("stop-domain", "--domaindir", domains.toString(), DOMAIN);
-        awaitExit(das, "Payara Server");
-        if (!serverLogText().contains("Server shutdown initiated")) {
-            throw new AssertionError("Payara's log does not say it shut down; see " + serverLog());
-        }
-        if (listening(portBase + 80) || listening(portBase + 48)) {
-            throw new AssertionError("Something still listens on Payara Server's ports");
-        }
-    }
-
-    /** The domain's JVM, from the pid file Payara keeps while it runs. */
-    private java.util.Optional<ProcessHandle> das() throws IOException {
-        Path pid = domains.resolve(DOMAIN).resolve("config/pid");
-        return Files.exists(pid) ? ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())) : java.util.Optional.empty();
     }
 
     @Override
+    protected String stoppedMessage() {
+        return "Server shutdown initiated";
+    }
+
+    @Override
+    protected int[] ports() {
+        return new int[] {portBase + 80, portBase + 48};
+    }
+
+    /** The domain's JVM, from the pid file Payara keeps while it runs. */
+    @Override
     protected ProcessHandle jvm() throws IOException {
         return das().orElseThrow(() -> new AssertionError("Payara Server is not running"));
+    }
+
+    private Optional<ProcessHandle> das() throws IOException {
+        Path pid = domains.resolve(DOMAIN).resolve("config/pid");
+        return Files.exists(pid) ? ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())) : Optional.empty();
     }
 
     @Override

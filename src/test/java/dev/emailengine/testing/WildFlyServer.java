@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,7 +22,6 @@ public final class WildFlyServer extends AppServer {
     private final Path home = Path.of(System.getProperty("it.wildfly.home"));
     private final Path base = work.resolve("standalone");
     private int offset;
-    private Process server;
 
     public WildFlyServer() throws IOException {
         super("wildfly");
@@ -39,17 +40,17 @@ public final class WildFlyServer extends AppServer {
             cli("--file=" + Path.of("server-config/wildfly/smtp-auth.cli").toAbsolutePath());
         }
         Files.copy(WAR, base.resolve("deployments").resolve(WAR.getFileName()));
-        server = launch(work, home.resolve("bin/standalone.sh").toString(), "-c", "standalone.xml",
+        foreground = launch(work, home.resolve("bin/standalone.sh").toString(), "-c", "standalone.xml",
                 "-b", "127.0.0.1", "-bmanagement", "127.0.0.1", "-Djboss.server.base.dir=" + base,
                 "-Djboss.socket.binding.port-offset=" + offset);
-        awaitApplication(server, () -> Files.exists(base.resolve("deployments/email-engine.war.failed")));
+        awaitApplication(foreground, () -> Files.exists(base.resolve("deployments/email-engine.war.failed")));
     }
 
     private void cli(String... arguments) throws Exception {
-        var command = new java.util.ArrayList<String>();
+        var command = new ArrayList<String>();
         command.add(home.resolve("bin/jboss-cli.sh").toString());
         command.add("-Djboss.server.base.dir=" + base);
-        command.addAll(java.util.List.of(arguments));
+        command.addAll(List.of(arguments));
         run(work, command.toArray(String[]::new));
     }
 
@@ -64,33 +65,23 @@ public final class WildFlyServer extends AppServer {
     }
 
     @Override
-    public void stop() throws Exception {
+    protected void stopCommand() throws Exception {
         cli("--connect", "--controller=127.0.0.1:" + (offset + MANAGEMENT), "command=:shutdown");
-        awaitExit(server.toHandle(), "WildFly");
-        if (server.exitValue() != 0) {
-            throw new AssertionError("standalone.sh exited with " + server.exitValue() + "; see " + serverLog());
-        }
-        if (!serverLogText().contains("WFLYSRV0050")) {
-            throw new AssertionError("WildFly's log does not say it stopped (WFLYSRV0050); see " + serverLog());
-        }
-        if (listening(offset + HTTP)) {
-            throw new AssertionError("Something still listens on WildFly's HTTP port");
-        }
     }
 
     @Override
-    protected ProcessHandle jvm() {
-        return javaIn(server);
+    protected String stoppedMessage() {
+        return "WFLYSRV0050";
+    }
+
+    @Override
+    protected int[] ports() {
+        return new int[] {offset + HTTP, offset + MANAGEMENT};
     }
 
     @Override
     public Path serverLog() {
         return base.resolve("log/server.log");
-    }
-
-    @Override
-    protected void forceStop() {
-        // standalone.sh and its JVM are this test's own child processes: AppServer.close() kills them.
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
