@@ -2,7 +2,7 @@
 # Payara Server: creates Email Engine's resources in a running domain, from the same environment
 # variables as run.sh (README, "Deploy on Payara Server"):
 #   server-config/payara/configure-server.sh [asadmin options, e.g. --port 4848]
-# then restart-domain and deploy target/email-engine.war. Needs asadmin on PATH or PAYARA_HOME.
+# then restart the domain and deploy target/email-engine.war. Needs asadmin on PATH or PAYARA_HOME.
 #
 # Payara Micro expands ${ENV=NAME:default} in its command files itself; asadmin does not, so this
 # script does it here, once per domain: the values land in domain.xml, where the admin console
@@ -39,4 +39,4 @@ if [[ -n ${PASSWORD:-} ]]; then
     "$asadmin" "$@" --passwordfile "$work/alias" create-password-alias emailengine-smtp-password
     "$asadmin" "$@" set 'resources.mail-resource.mail/emailengine.property.mail\.smtp\.password=${ALIAS=emailengine-smtp-password}'
 fi
-echo "configure-server.sh: done; restart the domain (asadmin restart-domain) for the listener settings to apply"
+echo "configure-server.sh: done; restart the domain (asadmin stop-domain, start-domain) for the listener settings to apply"
