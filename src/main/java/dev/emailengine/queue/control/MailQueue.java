@@ -5,7 +5,6 @@ import dev.emailengine.queue.entity.Attempt;
 import dev.emailengine.queue.entity.DeadLetterPage;
 import dev.emailengine.queue.entity.EmailDetails;
 import dev.emailengine.queue.entity.EmailMessage;
-import dev.emailengine.queue.entity.EmailState;
 import dev.emailengine.queue.entity.Location;
 import dev.emailengine.queue.entity.QueueStatus;
 import dev.emailengine.queue.entity.QueuedEmail;
@@ -24,7 +23,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -64,6 +62,7 @@ public class MailQueue {
     private EmailIds ids;
     private QueueFiles files;
     private BulkJournals journals;
+    private QueueView view;
 
     @PostConstruct
     void start() {
@@ -75,36 +74,8 @@ public class MailQueue {
         Path root = Path.of(dataDir).toAbsolutePath().normalize();
         files = new QueueFiles(root, fsync);
         journals = new BulkJournals(root, fsync);
-        // Only what the index needs: holding every recovered email, bodies and all, until the
-        // sort made start-up with 100,000 queued files the largest use of memory in the service.
-        var recovered = new ArrayList<QueueJson.Summary>();
-        try {
-            // Before the queue scan, so that emails rewritten from a journal are found by it.
-            journals.replayAll((journal, emails) -> {
-                var waiting = new ArrayList<String>();
-                for (QueuedEmail email : emails) {
-                    if (files.restoreFromJournal(email)) {
-                        waiting.add(email.id());
-                    }
-                }
-                journals.adopt(journal, waiting);
-            }, message -> LOG.log(Level.WARNING, message));
-            files.recover(email -> recovered.add(email), message -> LOG.log(Level.WARNING, message));
-            index.setSentCount(files.idsIn(Location.TRASH).size());
-            files.idsIn(Location.DEAD_LETTER).forEach(index::dead);
-        } catch (IOException e) {
-            throw new QueueStorageException("cannot read the queue under " + root, e);
-        }
-        // Arrival order survives a restart: created_at, then the id's counter suffix.
-        recovered.sort(Comparator.comparing(QueueJson.Summary::createdAt).thenComparing(QueueJson.Summary::id));
-        long now = clock.millis();
-        for (QueueJson.Summary email : recovered) {
-            index.add(email.id(), email.priority(), email.nextAttemptAt().toEpochMilli(),
-                    email.createdAt().toEpochMilli(), email.retryCount(), now);
-        }
-        QueueIndex.Snapshot counts = index.snapshot(0, 0, now);
-        LOG.log(Level.INFO, "Queue at {0}: {1} pending, {2} dead letters, {3} sent in the trash", root,
-                recovered.size(), counts.deadLetters(), counts.sent());
+        view = new QueueView(index, files, clock);
+        QueueRecovery.load(root, files, journals, index, clock.millis());
     }
 
     /**
@@ -276,52 +247,17 @@ public class MailQueue {
 
     /** One page of the queue, answered from memory alone. */
     public QueueStatus status(int offset, int limit) {
-        QueueIndex.Snapshot snapshot = index.snapshot(offset, limit, clock.millis());
-        var batches = snapshot.page().stream().map(MailQueue::batch).toList();
-        return new QueueStatus(snapshot.total(), snapshot.total(), 1, snapshot.due(), snapshot.waiting(),
-                snapshot.processing(), snapshot.deadLetters(), snapshot.sent(), offset, limit, batches);
+        return view.status(offset, limit);
     }
 
-    /**
-     * Everything known about one email, wherever it is; empty for an unknown (or purged) id. The
-     * places are read in life-cycle order; a file moving on while we look is found at its next
-     * place, or on a second pass (every move writes the new file before removing the old one).
-     */
+    /** Everything known about one email, wherever it is; empty for an unknown (or purged) id. */
     public Optional<EmailDetails> find(String id) {
-        if (!EmailIds.isWellFormed(id)) {
-            return Optional.empty();
-        }
-        for (int pass = 0; pass < 3; pass++) {
-            for (Location location : LIFE_CYCLE) {
-                Optional<QueuedEmail> email = files.find(id, location);
-                if (email.isPresent()) {
-                    return Optional.of(EmailDetails.of(email.get(), stateAt(location, email.get())));
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static final List<Location> LIFE_CYCLE = List.of(Location.PENDING, Location.PROCESSING,
-            Location.DEAD_LETTER, Location.TRASH, Location.CANCELLED);
-
-    private static EmailState stateAt(Location location, QueuedEmail email) {
-        return switch (location) {
-            case PENDING -> email.retryCount() > 0 ? EmailState.RETRYING : EmailState.QUEUED;
-            case PROCESSING -> EmailState.PROCESSING;
-            case DEAD_LETTER -> EmailState.DEAD;
-            case TRASH -> EmailState.SENT;
-            case CANCELLED -> EmailState.CANCELLED;
-        };
+        return view.find(id);
     }
 
     /** Newest first; reads only the files on the page. */
     public DeadLetterPage deadLetters(int offset, int limit) {
-        int total = index.snapshot(0, 0, clock.millis()).deadLetters();
-        List<String> page = index.deadLetterPage(offset, limit);
-        var emails = page.stream().map(id -> files.find(id, Location.DEAD_LETTER)).flatMap(Optional::stream)
-                .map(e -> EmailDetails.of(e, EmailState.DEAD)).toList();
-        return new DeadLetterPage(total, offset, limit, emails);
+        return view.deadLetters(offset, limit);
     }
 
     /** Sends a dead letter back to the queue with a fresh retry budget; false if there is no such dead letter. */
@@ -364,18 +300,6 @@ public class MailQueue {
     /** Where pending emails are written: what health checks watch for space and permissions. */
     public Path queueDirectory() {
         return files.queueDirectory();
-    }
-
-    private static QueueStatus.Batch batch(QueueIndex.Listed listed) {
-        QueueIndex.Entry e = listed.entry();
-        String state = switch (listed.state()) {
-            case PROCESSING -> "processing";
-            case PENDING -> "pending";
-            case SCHEDULED_RETRY -> "scheduled_retry";
-        };
-        return new QueueStatus.Batch(e.id(), e.id() + (listed.state() == QueueIndex.State.PROCESSING
-                ? QueueFiles.PROCESSING : QueueFiles.PENDING), 1, state, e.priority(),
-                Instant.ofEpochMilli(e.createdAtMillis()), e.retryCount(), Instant.ofEpochMilli(e.dueAtMillis()));
     }
 
     private void addToIndex(QueuedEmail email, long nowMillis) {
