@@ -11,7 +11,6 @@ import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
-import java.util.Locale;
 
 /**
  * Every request needs a valid key ({@code Authorization: Bearer <key>} or {@code X-API-Key}) when
@@ -23,8 +22,7 @@ import java.util.Locale;
 @Priority(Priorities.AUTHENTICATION)
 public class ApiKeyFilter implements ContainerRequestFilter {
 
-    static final String API_KEY_HEADER = "X-API-Key";
-    private static final String BEARER = "bearer ";
+    static final String API_KEY_HEADER = AccessPolicy.API_KEY_HEADER;
 
     @Inject
     AccessPolicy policy;
@@ -49,11 +47,6 @@ public class ApiKeyFilter implements ContainerRequestFilter {
     }
 
     private static String presentedKey(ContainerRequestContext request) {
-        String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (authorization != null && authorization.length() > BEARER.length()
-                && authorization.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER)) {
-            return authorization.substring(BEARER.length()).strip();
-        }
-        return request.getHeaderString(API_KEY_HEADER);
+        return AccessPolicy.presentedKey(request::getHeaderString);
     }
 }

@@ -6,7 +6,10 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.lang.System.Logger.Level;
+import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -18,6 +21,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class AccessPolicy {
 
     private static final System.Logger LOG = System.getLogger(AccessPolicy.class.getName());
+    public static final String API_KEY_HEADER = "X-API-Key";
+    private static final String BEARER = "bearer ";
 
     @Inject
     @ConfigProperty(name = "api.keys")
@@ -58,5 +63,28 @@ public class AccessPolicy {
 
     public boolean accepts(String presentedKey) {
         return keys.accepts(presentedKey);
+    }
+
+    /**
+     * The key a request presents: {@code Authorization: Bearer <key>}, else {@code X-API-Key}.
+     *
+     * @param header reads a request header by name (null when absent)
+     */
+    public static String presentedKey(UnaryOperator<String> header) {
+        String authorization = header.apply("Authorization");
+        if (authorization != null && authorization.length() > BEARER.length()
+                && authorization.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER)) {
+            return authorization.substring(BEARER.length()).strip();
+        }
+        return header.apply(API_KEY_HEADER);
+    }
+
+    /**
+     * Who is calling, as far as scoping their data goes: a digest of their (already accepted) API
+     * key, or the empty string when the service runs without keys and has a single caller.
+     */
+    public String callerOf(UnaryOperator<String> header) {
+        String key = required() ? presentedKey(header) : null;
+        return key == null ? "" : HexFormat.of().formatHex(ApiKeys.digest(key));
     }
 }

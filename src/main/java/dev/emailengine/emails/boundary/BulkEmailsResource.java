@@ -1,5 +1,6 @@
 package dev.emailengine.emails.boundary;
 
+import dev.emailengine.access.control.AccessPolicy;
 import dev.emailengine.emails.control.EmailIntake;
 import dev.emailengine.emails.control.IdempotencyKeys;
 import jakarta.enterprise.context.RequestScoped;
@@ -9,6 +10,8 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
@@ -29,6 +32,9 @@ public class BulkEmailsResource {
     @Inject
     EmailIntake intake;
 
+    @Inject
+    AccessPolicy access;
+
     @POST
     @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
     @Produces(MediaType.APPLICATION_JSON)
@@ -40,7 +46,9 @@ public class BulkEmailsResource {
     @APIResponse(responseCode = "422", description = "The Idempotency-Key was used for a different request", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
     public Response send(
             @Parameter(description = "Any unique string (at most 255 printable ASCII); repeats within IDEMPOTENCY_TTL are answered once")
-            @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey, InputStream body) {
-        return Response.ok(intake.acceptBulk(body, idempotencyKey), MediaType.APPLICATION_JSON_TYPE).build();
+            @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey, @Context HttpHeaders headers,
+            InputStream body) {
+        return Response.ok(intake.acceptBulk(body, idempotencyKey, access.callerOf(headers::getHeaderString)),
+                MediaType.APPLICATION_JSON_TYPE).build();
     }
 }

@@ -1,5 +1,6 @@
 package dev.emailengine.emails.boundary;
 
+import dev.emailengine.access.control.AccessPolicy;
 import dev.emailengine.emails.control.EmailIntake;
 import dev.emailengine.emails.control.IdempotencyKeys;
 import dev.emailengine.queue.control.MailQueue;
@@ -16,6 +17,8 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
@@ -41,6 +44,9 @@ public class EmailsResource {
     EmailIntake intake;
 
     @Inject
+    AccessPolicy access;
+
+    @Inject
     MailQueue queue;
 
     /** The body is read as bytes, not bound by the framework, so every malformed input gets our 4xx. */
@@ -56,8 +62,10 @@ public class EmailsResource {
     @APIResponse(responseCode = "422", description = "The Idempotency-Key was used for a different request", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
     public Response send(
             @Parameter(description = "Any unique string (at most 255 printable ASCII); repeats within IDEMPOTENCY_TTL are answered once")
-            @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey, InputStream body) {
-        return Response.ok(intake.accept(body, idempotencyKey), MediaType.APPLICATION_JSON_TYPE).build();
+            @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey, @Context HttpHeaders headers,
+            InputStream body) {
+        return Response.ok(intake.accept(body, idempotencyKey, access.callerOf(headers::getHeaderString)),
+                MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     @GET

@@ -39,6 +39,33 @@ public class DurableFiles {
         fsync.directory(dir);
     }
 
+    /**
+     * Like {@link #write} for a file that did not exist before, with one more promise: when this
+     * throws, the file is not there. If the directory sync fails after the rename, the rename is
+     * undone, so an error answered to a client can never be followed by that file being acted on
+     * after a restart.
+     */
+    public void create(Path dir, String name, byte[] content) throws IOException {
+        Path temp = writeTemp(dir, name, content);
+        publish(temp, dir.resolve(name));
+    }
+
+    /** Renames a synced temp file to {@code target} and syncs the directory; on failure neither is left. */
+    public void publish(Path temp, Path target) throws IOException {
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        try {
+            fsync.directory(target.getParent());
+        } catch (IOException e) {
+            Files.deleteIfExists(target);
+            throw e;
+        }
+    }
+
     /** Writes and fsyncs {@code content} under a temp name beside {@code name}; returns the temp file. */
     public Path writeTemp(Path dir, String name, byte[] content) throws IOException {
         Path temp = dir.resolve(TEMP_PREFIX + name);

@@ -5,6 +5,7 @@ import dev.emailengine.queue.entity.Attempt;
 import dev.emailengine.queue.entity.DeadLetterPage;
 import dev.emailengine.queue.entity.EmailDetails;
 import dev.emailengine.queue.entity.EmailMessage;
+import dev.emailengine.queue.entity.IdempotencyRecord;
 import dev.emailengine.queue.entity.Location;
 import dev.emailengine.queue.entity.QueueStatus;
 import dev.emailengine.queue.entity.QueuedEmail;
@@ -50,6 +51,14 @@ public class MailQueue {
     int maxRetries;
 
     @Inject
+    @ConfigProperty(name = "idempotency.ttl", defaultValue = "24h")
+    String idempotencyTtl;
+
+    @Inject
+    @ConfigProperty(name = "idempotency.cache.size", defaultValue = "10000")
+    int idempotencyCacheSize;
+
+    @Inject
     EmailMetrics metrics;
 
     // No field initialisers: the CDI container builds a proxy of this bean, running the
@@ -63,6 +72,7 @@ public class MailQueue {
     private QueueFiles files;
     private BulkJournals journals;
     private QueueView view;
+    private IdempotencyRecords idempotency;
 
     @PostConstruct
     void start() {
@@ -75,7 +85,9 @@ public class MailQueue {
         files = new QueueFiles(root, fsync);
         journals = new BulkJournals(root, fsync);
         view = new QueueView(index, files, clock);
-        QueueRecovery.load(root, files, journals, index, clock.millis());
+        idempotency = new IdempotencyRecords(root, Durations.parse("IDEMPOTENCY_TTL",
+                idempotencyTtl == null ? "24h" : idempotencyTtl), idempotencyCacheSize > 0 ? idempotencyCacheSize : 10_000);
+        QueueRecovery.load(root, files, journals, idempotency, index, clock.millis());
     }
 
     /**
@@ -83,15 +95,22 @@ public class MailQueue {
      * null means now) and wakes an idle worker.
      */
     public QueuedEmail enqueue(EmailMessage message, int priority, String templateName, Instant dueAt) {
-        return enqueueAll(List.of(message), priority, templateName, dueAt).get(0);
+        return enqueueAll(List.of(message), priority, templateName, dueAt, null).get(0);
+    }
+
+    public List<QueuedEmail> enqueueAll(List<EmailMessage> messages, int priority, String templateName,
+            Instant dueAt) {
+        return enqueueAll(messages, priority, templateName, dueAt, null);
     }
 
     /**
      * All or none: every email is durable before any becomes claimable, and a failure leaves
      * none of them queued. Ids follow the list's order, so so does delivery within a priority.
+     * With an idempotency claim, the key's record is made durable in the same write as the
+     * emails (their pending file, or the bulk journal), so no crash can keep one without the other.
      */
     public List<QueuedEmail> enqueueAll(List<EmailMessage> messages, int priority, String templateName,
-            Instant dueAt) {
+            Instant dueAt, IdempotencyRecord.Claim claim) {
         Instant now = clock.instant();
         Instant due = dueAt == null || dueAt.isBefore(now) ? now : dueAt;
         var emails = new ArrayList<QueuedEmail>(messages.size());
@@ -99,14 +118,27 @@ public class MailQueue {
             emails.add(QueuedEmail.accept(ids.next(now.toEpochMilli()), priority, now, maxRetries, message,
                     templateName).dueAt(due));
         }
+        IdempotencyRecord record = claim == null ? null
+                : new IdempotencyRecord(claim.keyHash(), claim.requestHash(), now, BulkJournals.ids(emails));
         try {
             if (emails.size() == 1) {
-                files.writePending(emails.get(0));
+                files.writePending(emails.get(0), record);
             } else {
-                journals.track(files.writeBulk(emails, journals), BulkJournals.ids(emails));
+                journals.track(files.writeBulk(emails, journals, record == null ? null : files.json().idempotency(record)),
+                        BulkJournals.ids(emails));
             }
         } catch (IOException e) {
             throw new QueueStorageException("could not store the email" + (emails.size() == 1 ? "" : "s"), e);
+        }
+        if (record != null) {
+            try {
+                // Before the emails become claimable: a sent email's key must already be findable.
+                idempotency.remember(record);
+            } catch (IOException e) {
+                // The emails are queued and their own files carry the record; start-up restores it.
+                LOG.log(Level.ERROR, "could not write the idempotency record of {0}: {1}", emails.get(0).id(),
+                        e.getMessage());
+            }
         }
         metrics.accepted(emails.size());
         long nowMillis = clock.millis();
@@ -144,7 +176,7 @@ public class MailQueue {
                     : Cancellation.NOT_FOUND;
         }
         try {
-            if (files.cancel(id)) {
+            if (files.cancel(id, clock.instant())) {
                 settled(id);
                 metrics.cancelled();
                 LOG.log(Level.INFO, "{0} cancelled", id);
@@ -290,11 +322,29 @@ public class MailQueue {
         return requeued;
     }
 
-    /** Deletes sent emails older than {@code retention} from the trash. */
+    /**
+     * Deletes sent and cancelled emails older than {@code retention}. Tombstones are synced first,
+     * so no bulk journal can bring back an email whose file this deletes.
+     */
     public int purgeTrash(Duration retention) throws IOException {
+        journals.syncTombstones();
         int purged = files.purgeTrash(clock.instant().minus(retention));
         index.purged(purged);
         return purged;
+    }
+
+    /** The unexpired idempotency record of a (scoped) key hash. */
+    public Optional<IdempotencyRecord> idempotencyRecord(String keyHash) {
+        return idempotency.find(keyHash, clock.instant());
+    }
+
+    /** Deletes idempotency records older than IDEMPOTENCY_TTL. */
+    public int purgeIdempotencyRecords() throws IOException {
+        return idempotency.purgeExpired(clock.instant());
+    }
+
+    public Duration idempotencyTtl() {
+        return idempotency.ttl();
     }
 
     /** Where pending emails are written: what health checks watch for space and permissions. */

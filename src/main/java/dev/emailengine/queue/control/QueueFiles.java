@@ -1,5 +1,6 @@
 package dev.emailengine.queue.control;
 
+import dev.emailengine.queue.entity.IdempotencyRecord;
 import dev.emailengine.queue.entity.Location;
 import dev.emailengine.queue.entity.QueuedEmail;
 import java.io.IOException;
@@ -29,6 +30,8 @@ public class QueueFiles {
     static final String PENDING = ".json";
     static final String PROCESSING = ".processing.json";
     static final String TEMP_PREFIX = DurableFiles.TEMP_PREFIX;
+    /** A dead letter one request is requeueing; named so that no listing takes it for a dead letter. */
+    static final String REQUEUING_PREFIX = ".requeuing-";
 
     private final Path queue;
     private final Path trash;
@@ -56,52 +59,88 @@ public class QueueFiles {
         }
     }
 
+    QueueJson json() {
+        return json;
+    }
+
     public Path queueDirectory() {
         return queue;
     }
 
-    /** Returns only once the file and its directory entry are on disk: this is what a 200 promises. */
+    /**
+     * Returns only once the file and its directory entry are on disk: this is what a 200 promises.
+     * When it throws, no pending file is left (see {@link DurableFiles#create}).
+     */
     public void writePending(QueuedEmail email) throws IOException {
-        durable.write(queue, email.id() + PENDING, json.write(email));
+        writePending(email, null);
+    }
+
+    /** @param idempotency the record of the request, made durable in the same write; or null */
+    public void writePending(QueuedEmail email, IdempotencyRecord idempotency) throws IOException {
+        durable.create(queue, email.id() + PENDING, json.write(email, idempotency));
     }
 
     /**
-     * Bulk enqueue, all or nothing, with one fsync for the lot: the journal holding every email
-     * is written durably first, then each email gets its pending file without an fsync of its
-     * own (see {@link BulkJournals}). On failure every file written is removed and the journal
-     * discarded, so a 503 leaves nothing that a restart would send.
+     * Bulk enqueue, all or nothing, with one fsync for the lot. Each email is encoded once and
+     * written twice, into the journal stream and under a temp name in the queue, so only one
+     * encoded email is in memory at a time; once the journal is durable the temp files are renamed
+     * to pending without fsyncs of their own (see {@link BulkJournals}). On failure every file
+     * written is removed and the journal discarded, so a 503 leaves nothing a restart would send.
      *
+     * @param idempotencyJson the request's idempotency record, kept in the journal, or null
      * @return the journal's name
      */
-    public String writeBulk(List<QueuedEmail> emails, BulkJournals journals) throws IOException {
-        var encoded = new ArrayList<byte[]>(emails.size());
-        for (QueuedEmail email : emails) {
-            encoded.add(json.write(email));
-        }
-        String journal = journals.write(emails.get(0).id(), encoded);
-        var written = new ArrayList<Path>();
+    public String writeBulk(List<QueuedEmail> emails, BulkJournals journals, String idempotencyJson)
+            throws IOException {
+        var staged = new ArrayList<Path>(emails.size());
+        String journal = null;
+        int published = 0;
         try {
-            for (int i = 0; i < emails.size(); i++) {
-                written.add(writeUnsynced(emails.get(i).id(), encoded.get(i)));
+            try (BulkJournals.Writer writer = journals.open(emails.get(0).id(), idempotencyJson)) {
+                for (QueuedEmail email : emails) {
+                    byte[] encoded = json.write(email);
+                    writer.add(encoded);
+                    Path temp = queue.resolve(TEMP_PREFIX + email.id() + PENDING);
+                    Files.write(temp, encoded);
+                    staged.add(temp);
+                }
+                journal = writer.commit();
+            }
+            for (; published < emails.size(); published++) {
+                Files.move(staged.get(published), queue.resolve(emails.get(published).id() + PENDING),
+                        StandardCopyOption.ATOMIC_MOVE);
             }
         } catch (IOException | RuntimeException e) {
-            for (Path file : written) {
-                Files.deleteIfExists(file);
+            for (int i = 0; i < staged.size(); i++) {
+                Files.deleteIfExists(i < published ? queue.resolve(emails.get(i).id() + PENDING) : staged.get(i));
             }
-            journals.discard(journal);
+            if (journal != null) {
+                journals.discard(journal);
+            }
             throw e;
         }
         return journal;
     }
 
     /**
-     * Start-up, for an email of a bulk journal: true when it still waits (pending or claimed),
-     * false when it is finished (sent, dead, cancelled); when it has no file at all, its pending
-     * file is written again and it counts as waiting.
+     * Start-up, for an unsettled email of a bulk journal: true when it still waits (pending or
+     * claimed), false when it is finished (sent, dead, cancelled). A pending or claimed file that
+     * does not parse (torn by a power cut: these files are not synced, the journal is the durable
+     * copy) is written again from the journal, and so is the pending file of an email that has
+     * no file at all.
      */
-    public boolean restoreFromJournal(QueuedEmail email) throws IOException {
+    public boolean restoreFromJournal(QueuedEmail email, Consumer<String> log) throws IOException {
         String id = email.id();
-        if (Files.exists(queue.resolve(id + PENDING)) || Files.exists(queue.resolve(id + PROCESSING))) {
+        for (Path live : List.of(queue.resolve(id + PENDING), queue.resolve(id + PROCESSING))) {
+            if (!Files.exists(live)) {
+                continue;
+            }
+            if (parses(live)) {
+                return true;
+            }
+            Files.delete(live);
+            writeUnsynced(id, json.write(email));
+            log.accept("rewrote " + live.getFileName() + " from its bulk journal: the file was torn or empty");
             return true;
         }
         for (Path dir : List.of(trash, deadLetter, cancelled, corrupt)) {
@@ -111,6 +150,15 @@ public class QueueFiles {
         }
         writeUnsynced(id, json.write(email));
         return true;
+    }
+
+    private boolean parses(Path file) throws IOException {
+        try {
+            json.readSummary(Files.readAllBytes(file));
+            return true;
+        } catch (CorruptQueueFileException e) {
+            return false;
+        }
     }
 
     private Path writeUnsynced(String id, byte[] content) throws IOException {
@@ -125,13 +173,16 @@ public class QueueFiles {
      * Withdraws a pending email: moved to {@code cancelled/}, durably gone from the queue. False
      * when it is not pending (claimed meanwhile, or never there).
      */
-    public boolean cancel(String id) throws IOException {
+    public boolean cancel(String id, Instant now) throws IOException {
+        Path target = cancelled.resolve(id + PENDING);
         try {
-            Files.move(queue.resolve(id + PENDING), cancelled.resolve(id + PENDING), StandardCopyOption.ATOMIC_MOVE);
+            Files.move(queue.resolve(id + PENDING), target, StandardCopyOption.ATOMIC_MOVE);
         } catch (NoSuchFileException e) {
             return false;
         }
         fsync.directory(queue);
+        // Retention counts from the cancel, not from when the email was accepted.
+        Files.setLastModifiedTime(target, java.nio.file.attribute.FileTime.from(now));
         return true;
     }
 
@@ -200,15 +251,29 @@ public class QueueFiles {
         }
     }
 
-    /** Moves a dead letter back to pending with a fresh retry budget; durable. Empty if it is not there. */
+    /**
+     * Moves a dead letter back to pending with a fresh retry budget; durable. Empty if it is not
+     * there, or another request is requeueing it right now. The dead letter is first claimed by
+     * renaming it, which only one caller can do: concurrent requeues of one email cannot both
+     * write it back. A crash while it is claimed is settled at start-up ({@link #recover}).
+     */
     public Optional<QueuedEmail> requeueDeadLetter(String id, Instant now) throws IOException {
-        Optional<QueuedEmail> dead = find(id, Location.DEAD_LETTER);
-        if (dead.isEmpty()) {
+        Path dead = deadLetter.resolve(id + PENDING);
+        Path claimed = deadLetter.resolve(REQUEUING_PREFIX + id + PENDING);
+        try {
+            Files.move(dead, claimed, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException e) {
             return Optional.empty();
         }
-        QueuedEmail requeued = dead.get().requeued(now);
-        writePending(requeued);
-        Files.deleteIfExists(deadLetter.resolve(id + PENDING));
+        QueuedEmail requeued;
+        try {
+            requeued = json.read(Files.readAllBytes(claimed)).requeued(now);
+            writePending(requeued);
+        } catch (IOException | RuntimeException e) {
+            Files.move(claimed, dead, StandardCopyOption.ATOMIC_MOVE);
+            throw e;
+        }
+        Files.deleteIfExists(claimed);
         return Optional.of(requeued);
     }
 
@@ -259,6 +324,7 @@ public class QueueFiles {
         for (Path claimed : list(queue, "*" + PROCESSING)) {
             recoverClaimed(claimed, log);
         }
+        recoverRequeues(log);
         for (Path file : list(queue, "*" + PENDING)) {
             if (file.getFileName().toString().endsWith(PROCESSING)) {
                 continue;
@@ -271,6 +337,35 @@ public class QueueFiles {
             }
         }
         fsync.directory(queue);
+    }
+
+    /**
+     * A requeue interrupted by a crash: if the pending file was written, the requeue happened and
+     * the dead letter goes; if not, the dead letter is put back. Either way one live copy remains.
+     * A dead letter beside a pending file of the same id (what an interrupted requeue left before
+     * requeues claimed first) is the stale one: the pending file is newer.
+     */
+    private void recoverRequeues(Consumer<String> log) throws IOException {
+        for (Path claimed : list(deadLetter, REQUEUING_PREFIX + "*")) {
+            String name = claimed.getFileName().toString();
+            String id = name.substring(REQUEUING_PREFIX.length(), name.length() - PENDING.length());
+            if (Files.exists(queue.resolve(id + PENDING)) || Files.exists(queue.resolve(id + PROCESSING))) {
+                Files.delete(claimed);
+                log.accept("finished the requeue of " + id + " from the dead letters");
+            } else {
+                Files.move(claimed, deadLetter.resolve(id + PENDING), StandardCopyOption.ATOMIC_MOVE);
+                log.accept("put " + id + " back among the dead letters: its requeue did not finish");
+            }
+        }
+        for (Path dead : list(deadLetter, "batch_*" + PENDING)) {
+            String name = dead.getFileName().toString();
+            String id = name.substring(0, name.length() - PENDING.length());
+            if (Files.exists(queue.resolve(id + PENDING))) {
+                Files.delete(dead);
+                log.accept("removed the stale dead letter of " + id + ": it had been requeued");
+            }
+        }
+        fsync.directory(deadLetter);
     }
 
     private void recoverClaimed(Path claimed, Consumer<String> log) throws IOException {

@@ -5,6 +5,7 @@ import static dev.emailengine.JsonConfiguration.JSON;
 import dev.emailengine.queue.entity.Attachment;
 import dev.emailengine.queue.entity.Attempt;
 import dev.emailengine.queue.entity.EmailMessage;
+import dev.emailengine.queue.entity.IdempotencyRecord;
 import dev.emailengine.queue.entity.QueuedEmail;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
@@ -34,6 +35,14 @@ public class QueueJson {
             .withPropertyNamingStrategy(PropertyNamingStrategy.LOWER_CASE_WITH_UNDERSCORES));
 
     public byte[] write(QueuedEmail email) {
+        return write(email, null);
+    }
+
+    /**
+     * @param idempotency the record of the request that queued this email, kept in its pending file
+     *            so that the email and its key are made durable by one write; or null
+     */
+    public byte[] write(QueuedEmail email, IdempotencyRecord idempotency) {
         var out = new ByteArrayOutputStream(512 + size(email.message()));
         try (JsonGenerator json = JSON.createGenerator(out)) {
             json.writeStartObject()
@@ -56,9 +65,62 @@ public class QueueJson {
                 text(json, "message", attempt.message());
                 json.writeEnd();
             }
-            json.writeEnd().writeEnd();
+            json.writeEnd();
+            if (idempotency != null) {
+                idempotency(json, "idempotency", idempotency);
+            }
+            json.writeEnd();
         }
         return out.toByteArray();
+    }
+
+    /** An idempotency record as a JSON object, for the head of a bulk journal. */
+    public String idempotency(IdempotencyRecord record) {
+        var out = new ByteArrayOutputStream(256);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            idempotency(json, null, record);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static void idempotency(JsonGenerator json, String name, IdempotencyRecord record) {
+        if (name == null) {
+            json.writeStartObject();
+        } else {
+            json.writeStartObject(name);
+        }
+        json.write("key_hash", record.keyHash()).write("request_hash", record.requestHash());
+        instant(json, "created_at", record.createdAt());
+        list(json, "ids", record.ids());
+        json.writeEnd();
+    }
+
+    private static IdempotencyRecord readIdempotency(JsonParser json) {
+        String keyHash = null;
+        String requestHash = null;
+        Instant createdAt = null;
+        var ids = new java.util.ArrayList<String>();
+        while (json.next() == JsonParser.Event.KEY_NAME) {
+            String key = json.getString();
+            JsonParser.Event value = json.next();
+            switch (key) {
+                case "key_hash" -> keyHash = value == JsonParser.Event.VALUE_STRING ? json.getString() : null;
+                case "request_hash" -> requestHash = value == JsonParser.Event.VALUE_STRING ? json.getString() : null;
+                case "created_at" -> createdAt = instant(json, value);
+                case "ids" -> {
+                    if (value == JsonParser.Event.START_ARRAY) {
+                        while (json.next() == JsonParser.Event.VALUE_STRING) {
+                            ids.add(json.getString());
+                        }
+                    } else {
+                        skip(json, value);
+                    }
+                }
+                default -> skip(json, value);
+            }
+        }
+        return keyHash == null || requestHash == null || createdAt == null ? null
+                : new IdempotencyRecord(keyHash, requestHash, createdAt, ids);
     }
 
     private static void message(JsonGenerator json, EmailMessage m) {
@@ -108,7 +170,8 @@ public class QueueJson {
     }
 
     /** What the in-memory index needs of a queue file. */
-    public record Summary(String id, int priority, Instant createdAt, Instant nextAttemptAt, int retryCount) {
+    public record Summary(String id, int priority, Instant createdAt, Instant nextAttemptAt, int retryCount,
+            IdempotencyRecord idempotency) {
     }
 
     /**
@@ -126,6 +189,7 @@ public class QueueJson {
         Instant createdAt = null;
         Instant nextAttemptAt = null;
         boolean hasRecipient = false;
+        IdempotencyRecord idempotency = null;
         try (JsonParser json = JSON.createParser(new ByteArrayInputStream(content))) {
             if (json.next() != JsonParser.Event.START_OBJECT) {
                 throw new CorruptQueueFileException("not a JSON object");
@@ -141,6 +205,8 @@ public class QueueJson {
                     case "created_at" -> createdAt = instant(json, value);
                     case "next_attempt_at" -> nextAttemptAt = instant(json, value);
                     case "message" -> hasRecipient = value == JsonParser.Event.START_OBJECT && hasRecipient(json);
+                    case "idempotency" -> idempotency = value == JsonParser.Event.START_OBJECT ? readIdempotency(json)
+                            : null;
                     default -> skip(json, value);
                 }
             }
@@ -153,7 +219,7 @@ public class QueueJson {
         if (id == null || !hasRecipient || createdAt == null || nextAttemptAt == null) {
             throw new CorruptQueueFileException("missing id, message, recipient or times");
         }
-        return new Summary(id, priority, createdAt, nextAttemptAt, retryCount);
+        return new Summary(id, priority, createdAt, nextAttemptAt, retryCount, idempotency);
     }
 
     private static boolean hasRecipient(JsonParser json) {
@@ -190,11 +256,11 @@ public class QueueJson {
     }
 
     /** A bulk journal: {@code {"version": 1, "emails": [queue file, ...]}}. */
-    public record Journal(int version, List<QueuedEmail> emails) {
+    public record Journal(int version, IdempotencyRecord idempotency, List<QueuedEmail> emails) {
     }
 
     /** @throws CorruptQueueFileException when the bytes are not a journal this version understands */
-    public List<QueuedEmail> readJournal(byte[] content) {
+    public Journal readJournal(byte[] content) {
         Journal journal;
         try {
             journal = jsonb.fromJson(new String(content, StandardCharsets.UTF_8), Journal.class);
@@ -207,7 +273,7 @@ public class QueueJson {
         for (QueuedEmail email : journal.emails()) {
             check(email);
         }
-        return journal.emails();
+        return journal;
     }
 
     /** @throws CorruptQueueFileException when the bytes are not a queue file this version understands */

@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.Comparator;
+import java.util.function.Consumer;
 
 /**
  * Start-up: rebuilds the in-memory index from what an earlier run left on disk. Bulk journals
@@ -20,25 +23,41 @@ final class QueueRecovery {
     private QueueRecovery() {
     }
 
-    static void load(Path root, QueueFiles files, BulkJournals journals, QueueIndex index, long nowMillis) {
+    static void load(Path root, QueueFiles files, BulkJournals journals, IdempotencyRecords idempotency,
+            QueueIndex index, long nowMillis) {
+        Instant now = Instant.ofEpochMilli(nowMillis);
+        Consumer<String> log = message -> LOG.log(Level.WARNING, message);
         // Only what the index needs: holding every recovered email, bodies and all, until the
         // sort made start-up with 100,000 queued files the largest use of memory in the service.
         var recovered = new ArrayList<QueueJson.Summary>();
         try {
             // Before the queue scan, so that emails rewritten from a journal are found by it.
-            journals.replayAll((journal, emails) -> {
+            idempotency.removeTemps(log);
+            journals.replayAll((journal, record, unsettled) -> {
                 var waiting = new ArrayList<String>();
-                for (QueuedEmail email : emails) {
-                    if (files.restoreFromJournal(email)) {
+                for (QueuedEmail email : unsettled) {
+                    if (files.restoreFromJournal(email, log)) {
                         waiting.add(email.id());
                     }
                 }
+                if (record != null) {
+                    idempotency.restore(record, now);
+                }
                 journals.adopt(journal, waiting);
-            }, message -> LOG.log(Level.WARNING, message));
-            files.recover(recovered::add, message -> LOG.log(Level.WARNING, message));
+            }, log);
+            files.recover(summary -> {
+                recovered.add(summary);
+                if (summary.idempotency() != null) {
+                    try {
+                        idempotency.restore(summary.idempotency(), now);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }, log);
             index.setSentCount(files.idsIn(Location.TRASH).size());
             files.idsIn(Location.DEAD_LETTER).forEach(index::dead);
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new QueueStorageException("cannot read the queue under " + root, e);
         }
         // Arrival order survives a restart: created_at, then the id's counter suffix.

@@ -15,7 +15,10 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Keeps the trash bounded: sent emails older than {@code TRASH_RETENTION} are deleted every hour. */
+/**
+ * Keeps the disk bounded: sent and cancelled emails older than {@code TRASH_RETENTION}, and
+ * idempotency records older than {@code IDEMPOTENCY_TTL}, are deleted every {@code TRASH_PURGE_INTERVAL}.
+ */
 @Singleton
 @Startup
 @DependsOn("MailQueue")
@@ -52,6 +55,10 @@ public class TrashJanitor {
             int purged = queue.purgeTrash(retention);
             if (purged > 0) {
                 LOG.log(Level.INFO, "purged {0} sent emails older than {1} from the trash", purged, retention);
+            }
+            int expired = queue.purgeIdempotencyRecords();
+            if (expired > 0) {
+                LOG.log(Level.INFO, "purged {0} idempotency records older than {1}", expired, queue.idempotencyTtl());
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "trash purge failed: {0}", e.getMessage());
