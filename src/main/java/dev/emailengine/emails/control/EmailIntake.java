@@ -44,6 +44,10 @@ public class EmailIntake {
     @ConfigProperty(name = "max.attachment.bytes", defaultValue = "10485760")
     long maxAttachmentBytes;
 
+    @Inject
+    @ConfigProperty(name = "max.bulk.bytes", defaultValue = "67108864")
+    long maxBulkBytes;
+
     private final EmailRequestParser parser = new EmailRequestParser();
     private RequestBodyReader reader;
     private EmailAssembler assembler;
@@ -54,30 +58,34 @@ public class EmailIntake {
         reader = new RequestBodyReader(maxRequestBytes);
         assembler = new EmailAssembler(new EmailAssembler.Limits(maxBodyBytes, maxAttachmentBytes), templates,
                 Clock.systemUTC());
-        bulk = new BulkAssembler(assembler);
+        bulk = new BulkAssembler(assembler, maxBulkBytes);
     }
 
-    /** {@code POST /email}; returns the JSON answer. */
-    public String accept(InputStream body, String idempotencyKey) {
+    /**
+     * {@code POST /email}; returns the JSON answer.
+     *
+     * @param caller who asks, for the scope of an Idempotency-Key (see {@link IdempotencyKeys})
+     */
+    public String accept(InputStream body, String idempotencyKey, String caller) {
         byte[] bytes = reader.read(body);
-        return idempotency.answer(idempotencyKey, "POST /email", bytes, () -> {
+        return idempotency.answer(idempotencyKey, caller, "POST /email", bytes, claim -> {
             EmailRequest request = parser.parse(reader.parseObject(bytes));
             EmailMessage message = assembler.assemble(request);
-            QueuedEmail queued = queue.enqueue(message, request.priority(), request.templateName(),
-                    assembler.dueAt(request));
+            QueuedEmail queued = queue.enqueueAll(List.of(message), request.priority(), request.templateName(),
+                    assembler.dueAt(request), claim).get(0);
             return AcceptedEmail.queued(queued.id(), queued.createdAt());
-        });
+        }, first -> AcceptedEmail.queued(first.ids().get(0), first.createdAt()));
     }
 
     /** {@code POST /emails}; returns the JSON answer. */
-    public String acceptBulk(InputStream body, String idempotencyKey) {
+    public String acceptBulk(InputStream body, String idempotencyKey, String caller) {
         byte[] bytes = reader.read(body);
-        return idempotency.answer(idempotencyKey, "POST /emails", bytes, () -> {
+        return idempotency.answer(idempotencyKey, caller, "POST /emails", bytes, claim -> {
             BulkRequest request = bulk.parse(reader.parseObject(bytes));
             List<EmailMessage> messages = bulk.assemble(request);
             List<QueuedEmail> queued = queue.enqueueAll(messages, request.shared().priority(),
-                    request.shared().templateName(), assembler.dueAt(request.shared()));
+                    request.shared().templateName(), assembler.dueAt(request.shared()), claim);
             return AcceptedBatch.queued(queued.stream().map(QueuedEmail::id).toList(), queued.get(0).createdAt());
-        });
+        }, first -> AcceptedBatch.queued(first.ids(), first.createdAt()));
     }
 }
