@@ -238,6 +238,10 @@ class ApiContractIT extends DeployedService {
                 bad("send_at in the past", "email", "{" + ok + ", \"send_at\": \"2020-01-01T00:00:00Z\"}", 400, "send_at"),
                 bad("send_at without a zone", "email", "{" + ok + ", \"send_at\": \"2030-01-01T00:00:00\"}", 400,
                         "send_at"),
+                bad("JSON nested 33 levels deep", "email", "{" + ok + ", \"x\": " + "[".repeat(32) + "]".repeat(32) + "}",
+                        400, "body"),
+                bad("JSON with 200,001 elements", "email", "{" + ok + ", \"x\": [" + "0,".repeat(200_000) + "0]}", 413,
+                        "body"),
                 bad("bulk with 1,001 recipients", "emails", "{\"subject\": \"s\", \"body\": \"b\", \"recipients\": ["
                         + manyRecipients + "]}", 413, "recipients"),
                 bad("bulk with one bad recipient among good ones", "emails", "{\"subject\": \"s\", \"body\": \"b\", "

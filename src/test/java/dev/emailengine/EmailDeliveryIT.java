@@ -364,6 +364,119 @@ class EmailDeliveryIT extends DeployedService {
         assertTrue(text(seventh).contains("number 7"), "each recipient gets its own variables");
     }
 
+    /**
+     * Twenty clients retry fifty dead letters at once, one by one and all together: every email
+     * goes back exactly once, no request fails, and each recipient receives one copy.
+     */
+    @Test
+    void concurrentDeadLetterRetriesDeliverEachEmailExactlyOnce() throws Exception {
+        var recipients = new ArrayList<String>();
+        var ids = new ArrayList<String>();
+        for (int i = 0; i < 50; i++) {
+            String to = recipient("gate");
+            recipients.add(to);
+            ids.add(post(to, "dead then retried"));
+        }
+        ids.forEach(id -> awaitState(id, "dead"));
+        recipients.forEach(smtp::open);
+
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(20);
+        var start = new java.util.concurrent.CountDownLatch(1);
+        var statuses = java.util.concurrent.ConcurrentHashMap.<Integer>newKeySet();
+        var requeued = new java.util.concurrent.atomic.AtomicInteger();
+        var clients = new ArrayList<java.util.concurrent.Future<?>>();
+        for (int t = 0; t < 20; t++) {
+            int client = t;
+            clients.add(pool.submit(() -> {
+                start.await();
+                if (client % 4 == 0) {
+                    Api.Reply all = new Api(base).post("dead-letter/retry-all", "");
+                    statuses.add(all.status());
+                    if (all.status() == 200) {
+                        requeued.addAndGet(all.json().getInt("requeued"));
+                    }
+                    return null;
+                }
+                for (int i = 0; i < ids.size(); i++) {
+                    Api.Reply one = new Api(base).post("dead-letter/" + ids.get((i + client * 7) % ids.size()) + "/retry", "");
+                    statuses.add(one.status());
+                    if (one.status() == 200) {
+                        requeued.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (var c : clients) {
+            c.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+
+        assertTrue(Set.of(200, 404).containsAll(statuses), "only 200 (requeued) or 404 (taken): " + statuses);
+        assertEquals(50, requeued.get(), "each dead letter was requeued by exactly one request");
+        ids.forEach(id -> awaitState(id, "sent"));
+        for (String to : recipients) {
+            assertEquals(1, smtp.to(to).size(), to + " received one copy");
+        }
+    }
+
+    /**
+     * MAX_BULK_BYTES (64 MiB by default) is the sum of all recipients' rendered bodies: a bulk of
+     * exactly that size is accepted and delivered by a server with a 512 MB heap, one byte more is
+     * a 413 and queues nothing.
+     */
+    @Test
+    void theLargestBulkTheLimitsAllowIsDeliveredAndOneByteMoreIsRefused() {
+        String template = "bulkcap" + UUID.randomUUID().toString().substring(0, 8);
+        assertEquals(200, new Api(base).put("templates/" + template,
+                "{\"subject\": \"cap\", \"text\": \"{{big}}{{extra}}\"}").status());
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        int recipients = 512;
+        String big = "x".repeat(64 * 1024 * 1024 / recipients);
+        java.util.function.IntFunction<String> bulk = extraOnLast -> {
+            var list = new StringBuilder();
+            for (int i = 0; i < recipients; i++) {
+                list.append(i == 0 ? "" : ",").append("{\"to_email\": \"cap%d-%s@example.com\", \"template_vars\": {\"extra\": \"%s\"}}"
+                        .formatted(i, run, i == recipients - 1 && extraOnLast > 0 ? "y" : ""));
+            }
+            return "{\"template_name\": \"%s\", \"template_vars\": {\"big\": \"%s\"}, \"recipients\": [%s]}"
+                    .formatted(template, big, list);
+        };
+        Set<String> before = new QueueDirectory().allIds();
+
+        Api.Reply tooBig = new Api(base).post("emails", bulk.apply(1));
+        assertEquals(413, tooBig.status(), tooBig.body());
+        assertTrue(tooBig.body().contains("MAX_BULK_BYTES"), tooBig.body());
+        assertEquals(before, new QueueDirectory().allIds(), "a refused bulk queues nothing");
+
+        Api.Reply largest = new Api(base).post("emails", bulk.apply(0));
+        assertEquals(200, largest.status(), largest.body());
+        var arrived = smtp.await(r -> r.recipient().endsWith("-" + run + "@example.com"), recipients,
+                Duration.ofSeconds(180), "the largest bulk");
+        assertEquals(recipients, arrived.stream().map(TestSmtpServer.Received::recipient).distinct().count());
+        assertTrue(text(arrived.get(0).message()).startsWith(big.substring(0, 1000)));
+    }
+
+    /** An Idempotency-Key belongs to the caller: another API key using the same string gets its own email. */
+    @Test
+    void idempotencyKeysAreScopedByApiKey() {
+        String key = "shared-" + UUID.randomUUID();
+        String body = "{\"to_email\": \"%s\", \"subject\": \"scoped\", \"body\": \"x\"}".formatted(recipient("scoped"));
+        Api.Reply mine = new Api(base).post("email", body, "Idempotency-Key", key);
+        Api.Reply theirs = new Api(base).withKey("second-test-key-0123456789").post("email", body, "Idempotency-Key", key);
+        Api.Reply theirsDifferent = new Api(base).withKey("second-test-key-0123456789")
+                .post("email", body.replace("scoped", "other"), "Idempotency-Key", "other-" + key);
+        Api.Reply mineAgain = new Api(base).post("email", body, "Idempotency-Key", key);
+
+        assertEquals(200, mine.status(), mine.body());
+        assertEquals(200, theirs.status(), theirs.body());
+        assertEquals(200, theirsDifferent.status(), theirsDifferent.body());
+        assertFalse(mine.json().getString("request_id").equals(theirs.json().getString("request_id")),
+                "the second caller's request was queued on its own, not answered with the first caller's id");
+        assertEquals(mine.body(), mineAgain.body(), "the first caller's repeat is still answered from its record");
+    }
+
     @Test
     void aScheduledEmailWaitsForSendAtAndACancelledOneNeverArrives() {
         String scheduledTo = recipient("scheduled");
