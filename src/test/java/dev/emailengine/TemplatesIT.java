@@ -11,6 +11,8 @@ import dev.emailengine.testing.TestSmtpServer;
 import jakarta.json.JsonObject;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -181,6 +183,59 @@ class TemplatesIT extends DeployedService {
 
         assertEquals(204, new Api(base).delete("templates/" + name).status());
         assertEquals(404, new Api(base).delete("templates/" + name).status());
+    }
+
+    @Test
+    void aPutReplacesATemplateBrokenOnDiskRefusesPartialsAndAnEmptySubjectIsNeverSent() throws Exception {
+        // The TEMPLATES_DIR the server was started with (pom.xml), edited by hand as an operator would.
+        Path dir = Path.of(System.getenv("TEMPLATES_DIR"));
+        String broken = "broken_" + UUID.randomUUID().toString().substring(0, 8);
+        Files.writeString(dir.resolve(broken + ".txt"), "Subject\n{{#never_closed}}");
+
+        Api.Reply replaced = put(broken, """
+                {"subject": "Fixed {{x}}", "text": "Body {{x}}"}""");
+        assertEquals(200, replaced.status(), replaced.body());
+        assertEquals("Fixed 1", new Api(base).post("templates/" + broken + "/preview", """
+                {"template_vars": {"x": 1}}""").json().getString("subject"));
+
+        Api.Reply partial = put("partial_" + UUID.randomUUID().toString().substring(0, 8), """
+                {"subject": "Hi", "text": "Hi {{> footer}}"}""");
+        assertEquals(400, partial.status(), partial.body());
+        assertTrue(partial.json().getJsonArray("errors").stream()
+                .anyMatch(e -> e.asJsonObject().getString("field").equals("text")), partial.body());
+
+        String titled = "titled_" + UUID.randomUUID().toString().substring(0, 8);
+        assertEquals(201, put(titled, """
+                {"subject": "{{title}}", "text": "Body"}""").status());
+        var disk = new QueueDirectory();
+        Set<String> before = disk.allIds();
+        Api.Reply empty = new Api(base).post("email", """
+                {"to_email": "x@example.com", "template_name": "%s", "template_vars": {"title": ""}}"""
+                .formatted(titled));
+        assertEquals(400, empty.status(), empty.body());
+        assertTrue(empty.json().getJsonArray("errors").stream()
+                .anyMatch(e -> e.asJsonObject().getString("field").equals("subject")), empty.body());
+        assertEquals(before, disk.allIds());
+    }
+
+    @Test
+    void aSmallTemplateRepeatingALargeValueIsA413BeforeItExpands() {
+        String name = "repeat_" + UUID.randomUUID().toString().substring(0, 8);
+        Api.Reply created = put(name, "{\"subject\": \"Big\", \"text\": \"" + "{{a}}".repeat(200_000) + "\"}");
+        assertEquals(201, created.status(), created.body());
+        var disk = new QueueDirectory();
+        Set<String> before = disk.allIds();
+
+        // 200,000 times 1 MB would be 200 GB; rendering stops at MAX_BODY_BYTES (5 MB).
+        Api.Reply reply = new Api(base).post("email", """
+                {"to_email": "x@example.com", "template_name": "%s", "template_vars": {"a": "%s"}}"""
+                .formatted(name, "x".repeat(1024 * 1024)));
+
+        assertEquals(413, reply.status(), reply.body());
+        assertTrue(reply.json().getJsonArray("errors").stream()
+                .anyMatch(e -> e.asJsonObject().getString("field").equals("body")), reply.body());
+        assertEquals(before, disk.allIds());
+        assertEquals(204, new Api(base).delete("templates/" + name).status());
     }
 
     private Api.Reply put(String name, String json) {

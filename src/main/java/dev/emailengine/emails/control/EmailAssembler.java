@@ -91,11 +91,11 @@ public class EmailAssembler {
         String subjectOverride = request.subject() == null ? null : subject(request.subject(), errors);
         Options options = options(request, errors);
         failOn(errors);
-        RenderedEmail rendered = templates.render(request.templateName(), request.templateVars(), subjectOverride);
+        // The renderer stops at the limit: a small template can expand far past it.
+        RenderedEmail rendered = templates.render(request.templateName(), request.templateVars(), subjectOverride,
+                limits.maxBodyBytes());
         String subject = subject(rendered.subject(), errors);
         failOn(errors);
-        checkSize("body", rendered.text());
-        checkSize("body", rendered.html());
         return options.message(to, subject, rendered.text(), rendered.html());
     }
 

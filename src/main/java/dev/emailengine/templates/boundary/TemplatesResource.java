@@ -32,6 +32,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -51,6 +52,11 @@ public class TemplatesResource {
 
     @Inject
     Templates templates;
+
+    /** A preview renders what would be sent, so it stops where sending would. */
+    @Inject
+    @ConfigProperty(name = "max.body.bytes", defaultValue = "5242880")
+    long maxBodyBytes;
 
     private final RequestBodyReader reader = new RequestBodyReader(MAX_BODY);
 
@@ -99,6 +105,7 @@ public class TemplatesResource {
     @APIResponse(responseCode = "200", description = "The rendered subject and parts", content = @Content(mediaType = "application/json", schema = @Schema(ref = "RenderedEmail")))
     @APIResponse(responseCode = "400", description = "Invalid input, naming each field", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
     @APIResponse(responseCode = "404", description = "No such template", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "413", description = "Renders larger than MAX_BODY_BYTES", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
     public JsonObject preview(@PathParam("name") String name, InputStream body) {
         existing(name);
         JsonObject request = reader.readObject(body);
@@ -107,7 +114,7 @@ public class TemplatesResource {
         if (!errors.isEmpty()) {
             throw new InvalidInputException(400, "Invalid request", errors);
         }
-        RenderedEmail rendered = templates.render(name, vars, null);
+        RenderedEmail rendered = templates.render(name, vars, null, maxBodyBytes);
         JsonObjectBuilder out = JSON.createObjectBuilder().add("subject", rendered.subject());
         addNullable(out, "text", rendered.text());
         addNullable(out, "html", rendered.html());
@@ -116,8 +123,8 @@ public class TemplatesResource {
 
     /**
      * Creates or replaces a template from {@code {"subject", "text", "html", "description"}}
-     * (text and/or html required). It is compiled first; one that does not compile is a 400 and
-     * the old version stays.
+     * (text and/or html required). It is compiled first; one that does not compile, or uses a
+     * partial, is a 400 and the old version stays. A version broken on disk is replaced.
      */
     @PUT
     @Path("{name}")
@@ -128,7 +135,6 @@ public class TemplatesResource {
     @APIResponse(responseCode = "201", description = "Created", content = @Content(mediaType = "application/json", schema = @Schema(ref = "TemplateSource")))
     @APIResponse(responseCode = "400", description = "Invalid input, naming each field", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
     public Response put(@PathParam("name") String name, InputStream body) {
-        boolean exists = templates.find(name).isPresent();
         JsonObject json = reader.readObject(body);
         var errors = new ArrayList<FieldError>();
         String subject = JsonFields.string(json, "subject", errors);
@@ -146,9 +152,9 @@ public class TemplatesResource {
         if (!errors.isEmpty()) {
             throw new InvalidInputException(400, "Invalid template", errors);
         }
-        TemplateInfo saved = templates.save(new TemplateSource(name, subject, text, html, description));
-        return Response.status(exists ? 200 : 201)
-                .entity(JSON.createObjectBuilder(describe(saved)).add("name", saved.name()).build()).build();
+        Templates.Saved saved = templates.save(new TemplateSource(name, subject, text, html, description));
+        return Response.status(saved.created() ? 201 : 200).entity(JSON.createObjectBuilder(describe(saved.template()))
+                .add("name", saved.template().name()).build()).build();
     }
 
     @DELETE

@@ -16,7 +16,8 @@ import java.util.TreeSet;
  * Mustache rendering with the rules of an email: values are HTML-escaped in the HTML part and
  * left as they are in the subject and text; a variable the template needs but the request lacks
  * is an error naming it, never an empty hole or a literal {@code {{name}}}; a value that would
- * put a line break into the subject is refused.
+ * put a line break into the subject is refused, and so is a subject that renders empty. Rendering
+ * stops at a size limit instead of checking the size afterwards.
  */
 public class TemplateRenderer {
 
@@ -48,9 +49,11 @@ public class TemplateRenderer {
 
     /**
      * @param subjectOverride the request's own subject, used instead of the template's when given
-     * @throws InvalidInputException naming every missing variable, or a subject value with a line break
+     * @param maxBytes the most UTF-8 bytes each part (subject, text, html) may render to
+     * @throws InvalidInputException naming every missing variable, a subject value with a line
+     *         break, an empty subject (400), or a part larger than {@code maxBytes} (413)
      */
-    public RenderedEmail render(Compiled template, Map<String, String> vars, String subjectOverride) {
+    public RenderedEmail render(Compiled template, Map<String, String> vars, String subjectOverride, long maxBytes) {
         var errors = new ArrayList<FieldError>();
         for (String name : template.required()) {
             if (!vars.containsKey(name)) {
@@ -70,10 +73,10 @@ public class TemplateRenderer {
             throw new InvalidInputException(400, "Invalid request", errors);
         }
         try {
-            String subject = subjectOverride != null ? subjectOverride : template.subject().execute(vars).strip();
+            String subject = subjectOverride != null ? subjectOverride : subject(template, vars, maxBytes);
             return new RenderedEmail(subject,
-                    template.text() == null ? null : template.text().execute(vars),
-                    template.html() == null ? null : template.html().execute(vars));
+                    template.text() == null ? null : execute(template.text(), vars, maxBytes, "body"),
+                    template.html() == null ? null : execute(template.html(), vars, maxBytes, "body"));
         } catch (MustacheException e) {
             // A variable inside a section the checks above could not see in advance.
             throw InvalidInputException.badRequest("template_vars", "cannot render template '"
@@ -81,12 +84,36 @@ public class TemplateRenderer {
         }
     }
 
-    private static Template compile(String part, Mustache.Compiler compiler, String source) {
+    private static String subject(Compiled template, Map<String, String> vars, long maxBytes) {
+        String subject = execute(template.subject(), vars, maxBytes, "subject").strip();
+        if (subject.isEmpty()) {
+            // Sending with an empty Subject is never what was meant (an HTML-only template whose
+            // manifest entry was lost, say): refused rather than sent.
+            throw InvalidInputException.badRequest("subject", "template '" + template.source().name()
+                    + "' renders an empty subject; give a subject in the request or fix the template");
+        }
+        return subject;
+    }
+
+    private static String execute(Template template, Map<String, String> vars, long maxBytes, String field) {
+        var out = new BoundedWriter(maxBytes);
         try {
-            return compiler.compile(source);
+            template.execute(vars, out);
+        } catch (BoundedWriter.LimitExceeded e) {
+            throw InvalidInputException.tooLarge(field, "renders to more than " + maxBytes + " bytes (MAX_BODY_BYTES)");
+        }
+        return out.toString();
+    }
+
+    private static Template compile(String part, Mustache.Compiler compiler, String source) {
+        Template template;
+        try {
+            template = compiler.compile(source);
         } catch (MustacheException e) {
             throw new TemplateSyntaxException(part, e.getMessage());
         }
+        template.visit(new NoPartials(part));
+        return template;
     }
 
     /**
@@ -132,6 +159,43 @@ public class TemplateRenderer {
                 names.add(name);
             }
             return descend;
+        }
+    }
+
+    /** There is nowhere to load a partial from: accepted, every send with one would fail. */
+    private record NoPartials(String part) implements Mustache.Visitor {
+
+        @Override
+        public void visitText(String text) {
+        }
+
+        @Override
+        public void visitVariable(String name) {
+        }
+
+        @Override
+        public boolean visitInclude(String name) {
+            throw new TemplateSyntaxException(part, "partials ({{> " + name + "}}) are not supported");
+        }
+
+        @Override
+        public boolean visitParent(String name) {
+            throw new TemplateSyntaxException(part, "parent templates ({{< " + name + "}}) are not supported");
+        }
+
+        @Override
+        public boolean visitBlock(String name) {
+            return true;
+        }
+
+        @Override
+        public boolean visitSection(String name) {
+            return true;
+        }
+
+        @Override
+        public boolean visitInvertedSection(String name) {
+            return true;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.emailengine.templates.control;
 
+import dev.emailengine.queue.control.Fsync;
 import dev.emailengine.templates.entity.TemplateInfo;
 import dev.emailengine.templates.entity.TemplateSource;
 import jakarta.json.bind.Jsonb;
@@ -9,6 +10,7 @@ import jakarta.json.bind.JsonbException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -23,13 +25,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The template files in {@code TEMPLATES_DIR}. Every write goes through a temp file and an
- * atomic rename, so a reader (or a crash) never sees half a template. Only names that passed
- * {@link Templates#NAME} reach this class, so no name can point outside the directory.
+ * The template files in {@code TEMPLATES_DIR}. Every write goes through a temp file of its own,
+ * fsync and an atomic rename, and the directory is fsync'd after, so a reader (or a crash) never
+ * sees half a template. Only names that passed {@link Templates#NAME} reach this class, so no name
+ * can point outside the directory; temp names start with a dot, so none is ever such a name.
  */
 public class TemplateStore {
+
+    private static final System.Logger LOG = System.getLogger(TemplateStore.class.getName());
+
+    static final String TEMP_PREFIX = ".tmp-";
+
+    /** Suffixes that make each temp file name unique, so two writes never share one. */
+    private static final AtomicLong TEMP_SUFFIX = new AtomicLong(ThreadLocalRandom.current().nextLong());
 
     /** The shape of {@code manifest.json}. */
     public record Manifest(List<TemplateInfo> templates) {
@@ -38,10 +50,12 @@ public class TemplateStore {
     static final String MANIFEST = "manifest.json";
 
     private final Path dir;
+    private final Fsync fsync;
     private final Jsonb jsonb = JsonbBuilder.create(new JsonbConfig().withFormatting(true));
 
-    public TemplateStore(Path dir) {
+    public TemplateStore(Path dir, Fsync fsync) {
         this.dir = dir;
+        this.fsync = fsync;
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -54,13 +68,18 @@ public class TemplateStore {
     }
 
     public Optional<TemplateSource> read(String name) {
+        return read(name, readManifest());
+    }
+
+    /** @param manifest the manifest as read, for reading many templates with one parse of it */
+    public Optional<TemplateSource> read(String name, Map<String, TemplateInfo> manifest) {
         try {
             String txt = readIfExists(dir.resolve(name + ".txt"));
             String html = readIfExists(dir.resolve(name + ".html"));
             if (txt == null && html == null) {
                 return Optional.empty();
             }
-            TemplateInfo listed = readManifest().get(name);
+            TemplateInfo listed = manifest.get(name);
             String description = listed == null ? null : listed.description();
             if (txt == null) {
                 return Optional.of(new TemplateSource(name, listed == null ? null : listed.subject(), null, html,
@@ -73,6 +92,10 @@ public class TemplateStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read template " + name, e);
         }
+    }
+
+    public boolean exists(String name) {
+        return Files.exists(dir.resolve(name + ".txt")) || Files.exists(dir.resolve(name + ".html"));
     }
 
     /** Changes whenever a file the template is made of changes, so edits on disk are seen without a restart. */
@@ -108,21 +131,39 @@ public class TemplateStore {
     /** Writes both files (or removes the absent one); the old version stays whole until the renames. */
     public void write(TemplateSource source) throws IOException {
         if (source.text() != null) {
-            writeAtomically(dir.resolve(source.name() + ".txt"), source.subject() + "\n" + source.text());
+            replace(dir.resolve(source.name() + ".txt"), source.subject() + "\n" + source.text());
         } else {
             Files.deleteIfExists(dir.resolve(source.name() + ".txt"));
         }
         if (source.html() != null) {
-            writeAtomically(dir.resolve(source.name() + ".html"), source.html());
+            replace(dir.resolve(source.name() + ".html"), source.html());
         } else {
             Files.deleteIfExists(dir.resolve(source.name() + ".html"));
         }
+        fsync.directory(dir);
     }
 
     public boolean delete(String name) throws IOException {
         boolean txt = Files.deleteIfExists(dir.resolve(name + ".txt"));
         boolean html = Files.deleteIfExists(dir.resolve(name + ".html"));
+        fsync.directory(dir);
         return txt || html;
+    }
+
+    /** Removes the temp files a crash left mid-write; returns their names. */
+    public List<String> removeTemporaryFiles() throws IOException {
+        var removed = new ArrayList<String>();
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, TEMP_PREFIX + "*")) {
+            for (Path temp : temps) {
+                if (Files.deleteIfExists(temp)) {
+                    removed.add(temp.getFileName().toString());
+                }
+            }
+        }
+        if (!removed.isEmpty()) {
+            fsync.directory(dir);
+        }
+        return removed;
     }
 
     /** Copies a bundled default's files that are missing; true when anything was written. */
@@ -135,10 +176,13 @@ public class TemplateStore {
             }
             try (InputStream bundled = TemplateStore.class.getResourceAsStream("/default-templates/" + file)) {
                 if (bundled != null) {
-                    writeAtomically(target, new String(bundled.readAllBytes(), StandardCharsets.UTF_8));
+                    replace(target, new String(bundled.readAllBytes(), StandardCharsets.UTF_8));
                     restored = true;
                 }
             }
+        }
+        if (restored) {
+            fsync.directory(dir);
         }
         return restored;
     }
@@ -155,13 +199,17 @@ public class TemplateStore {
             }
             return byName;
         } catch (IOException | JsonbException e) {
-            // A hand-broken manifest loses descriptions, nothing else; it is rewritten on the next change.
+            // A hand-broken manifest loses descriptions and the subjects of HTML-only templates (which
+            // then refuse to send rather than send without one); it is rewritten on the next change.
+            LOG.log(Level.WARNING, "{0} cannot be read, so descriptions and HTML-only subjects are missing: {1}",
+                    dir.resolve(MANIFEST), e.getMessage());
             return new LinkedHashMap<>();
         }
     }
 
     public void writeManifest(List<TemplateInfo> templates) throws IOException {
-        writeAtomically(dir.resolve(MANIFEST), jsonb.toJson(new Manifest(new ArrayList<>(templates))) + "\n");
+        replace(dir.resolve(MANIFEST), jsonb.toJson(new Manifest(new ArrayList<>(templates))) + "\n");
+        fsync.directory(dir);
     }
 
     private static String readIfExists(Path file) throws IOException {
@@ -172,16 +220,22 @@ public class TemplateStore {
         }
     }
 
-    private static void writeAtomically(Path target, String content) throws IOException {
-        Path temp = target.resolveSibling(".tmp-" + target.getFileName());
-        try (var channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            var bytes = StandardCharsets.UTF_8.encode(content);
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
+    /** Temp file, fsync, atomic rename; the caller fsyncs the directory once its renames are done. */
+    private void replace(Path target, String content) throws IOException {
+        Path temp = target.resolveSibling(TEMP_PREFIX + target.getFileName() + "."
+                + Long.toHexString(TEMP_SUFFIX.getAndIncrement()));
+        try {
+            try (var channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                var bytes = StandardCharsets.UTF_8.encode(content);
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+                fsync.file(channel, temp);
             }
-            channel.force(false);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            Files.deleteIfExists(temp);
+            throw e;
         }
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -1,6 +1,7 @@
 package dev.emailengine.templates.control;
 
 import dev.emailengine.problems.control.InvalidInputException;
+import dev.emailengine.queue.control.Fsync;
 import dev.emailengine.templates.entity.RenderedEmail;
 import dev.emailengine.templates.entity.TemplateInfo;
 import dev.emailengine.templates.entity.TemplateSource;
@@ -22,7 +23,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * The templates the service knows: compiled once and cached until their files change on disk,
  * so a request pays for two file stats, not a parse. Creates the four defaults when missing and
- * keeps {@code manifest.json} in step with the files.
+ * keeps {@code manifest.json} in step with the files. Changes are made one at a time: each rewrites
+ * the manifest from what it read, so two at once would lose one's entry.
  */
 @ApplicationScoped
 public class Templates {
@@ -44,9 +46,16 @@ public class Templates {
 
     private final TemplateRenderer renderer = new TemplateRenderer();
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    /** Held by every change to the files, from reading the manifest to writing it back. */
+    private final Object changes = new Object();
+    private Fsync fsync = new Fsync();
     private TemplateStore store;
 
     private record Cached(String stamp, TemplateRenderer.Compiled compiled) {
+    }
+
+    /** What a save did: the template as listed, and whether it is new. */
+    public record Saved(TemplateInfo template, boolean created) {
     }
 
     public Templates() {
@@ -54,31 +63,46 @@ public class Templates {
 
     /** For tests and tools outside a container. */
     public Templates(Path directory) {
+        this(directory, new Fsync());
+    }
+
+    Templates(Path directory, Fsync fsync) {
         this.directory = directory.toString();
+        this.fsync = fsync;
         start();
     }
 
     @PostConstruct
     void start() {
-        store = new TemplateStore(Path.of(directory).toAbsolutePath().normalize());
-        try {
-            for (String name : DEFAULTS.keySet()) {
-                if (store.restoreDefault(name)) {
-                    LOG.log(Level.INFO, "default template {0} was missing and has been re-created", name);
+        store = new TemplateStore(Path.of(directory).toAbsolutePath().normalize(), fsync);
+        synchronized (changes) {
+            try {
+                List<String> temps = store.removeTemporaryFiles();
+                if (!temps.isEmpty()) {
+                    LOG.log(Level.INFO, "removed {0}, left in {1} by an interrupted write", temps, store.directory());
                 }
+                for (String name : DEFAULTS.keySet()) {
+                    if (store.restoreDefault(name)) {
+                        LOG.log(Level.INFO, "default template {0} was missing and has been re-created", name);
+                    }
+                }
+                writeManifest(null);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot prepare the templates in " + store.directory(), e);
             }
-            writeManifest();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare the templates in " + store.directory(), e);
         }
         LOG.log(Level.INFO, "templates in {0}: {1}", store.directory(), store.names());
     }
 
-    /** @throws InvalidInputException for a malformed or unknown name, or missing variables */
-    public RenderedEmail render(String name, Map<String, String> vars, String subjectOverride) {
+    /**
+     * @param maxBytes the most UTF-8 bytes the subject and each body part may render to (MAX_BODY_BYTES)
+     * @throws InvalidInputException for a malformed or unknown name, missing variables, an empty
+     *         subject, or a part that renders larger than {@code maxBytes} (413)
+     */
+    public RenderedEmail render(String name, Map<String, String> vars, String subjectOverride, long maxBytes) {
         TemplateRenderer.Compiled compiled = compiled(checkedName("template_name", name))
                 .orElseThrow(() -> InvalidInputException.badRequest("template_name", "unknown template '" + name + "'"));
-        return renderer.render(compiled, vars, subjectOverride);
+        return renderer.render(compiled, vars, subjectOverride, maxBytes);
     }
 
     public List<String> names() {
@@ -104,39 +128,57 @@ public class Templates {
     }
 
     /**
-     * Creates or replaces a template, compiling it first: one that does not compile is refused
-     * and the old version stays as it was.
+     * Creates or replaces a template, compiling it first: one that does not compile, or has no
+     * subject, is refused and the old version stays as it was. The old version itself may be
+     * broken on disk: it is replaced all the same.
      */
-    public TemplateInfo save(TemplateSource source) {
-        checkedName("name", source.name());
+    public Saved save(TemplateSource source) {
+        String name = checkedName("name", source.name());
+        if (source.subject() == null || source.subject().isBlank()) {
+            throw InvalidInputException.badRequest("subject", "is required");
+        }
+        if (source.subject().indexOf('\r') >= 0 || source.subject().indexOf('\n') >= 0) {
+            // The subject is the first line of the .txt file: a second line would become the body.
+            throw InvalidInputException.badRequest("subject", "must be one line");
+        }
         TemplateRenderer.Compiled compiled;
         try {
             compiled = renderer.compile(source);
         } catch (TemplateSyntaxException e) {
             throw InvalidInputException.badRequest(e.part(), "does not compile: " + e.getMessage());
         }
-        try {
-            store.write(source);
-            cache.remove(source.name());
-            writeManifest(source);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write template " + source.name(), e);
+        TemplateInfo saved;
+        boolean created;
+        synchronized (changes) {
+            try {
+                created = !store.exists(name);
+                TemplateInfo listed = store.readManifest().get(name);
+                saved = info(compiled, listed == null ? null : listed.description());
+                store.write(source);
+                cache.remove(name);
+                writeManifest(saved);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write template " + name, e);
+            }
         }
-        LOG.log(Level.INFO, "template {0} saved", source.name());
-        return info(compiled);
+        LOG.log(Level.INFO, "template {0} saved", name);
+        return new Saved(saved, created);
     }
 
     public boolean delete(String name) {
-        try {
-            boolean deleted = store.delete(checkedName("name", name));
-            cache.remove(name);
-            writeManifest();
-            if (deleted) {
-                LOG.log(Level.INFO, "template {0} deleted", name);
+        checkedName("name", name);
+        synchronized (changes) {
+            try {
+                boolean deleted = store.delete(name);
+                cache.remove(name);
+                writeManifest(null);
+                if (deleted) {
+                    LOG.log(Level.INFO, "template {0} deleted", name);
+                }
+                return deleted;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete template " + name, e);
             }
-            return deleted;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete template " + name, e);
         }
     }
 
@@ -164,6 +206,11 @@ public class Templates {
     }
 
     private static TemplateInfo info(TemplateRenderer.Compiled c) {
+        return info(c, null);
+    }
+
+    /** @param listedDescription the manifest's description, kept when the source brings none */
+    private static TemplateInfo info(TemplateRenderer.Compiled c, String listedDescription) {
         TemplateSource s = c.source();
         var files = new ArrayList<String>();
         if (s.text() != null) {
@@ -172,22 +219,33 @@ public class Templates {
         if (s.html() != null) {
             files.add(s.name() + ".html");
         }
-        String description = s.description() != null ? s.description() : DEFAULTS.get(s.name());
+        String description = s.description() != null ? s.description()
+                : listedDescription != null ? listedDescription : DEFAULTS.get(s.name());
         return new TemplateInfo(s.name(), files, List.copyOf(c.placeholders()), description,
                 s.text() == null ? s.subject() : null);
     }
 
-    /** Rewrites the manifest from the files; {@code saved} carries a description not yet on disk. */
-    private void writeManifest(TemplateSource... saved) throws IOException {
+    /**
+     * Rewrites the manifest from the files; {@code saved} is the entry of a template just written,
+     * taken as given. Called with {@link #changes} held.
+     */
+    private void writeManifest(TemplateInfo saved) throws IOException {
+        Map<String, TemplateInfo> listed = store.readManifest();
         var infos = new ArrayList<TemplateInfo>();
-        for (TemplateInfo info : infos()) {
-            for (TemplateSource s : saved) {
-                if (s.name().equals(info.name()) && s.description() != null) {
-                    info = new TemplateInfo(info.name(), info.files(), info.placeholders(), s.description(),
-                            info.subject() != null ? info.subject() : (s.text() == null ? s.subject() : null));
+        for (String name : store.names()) {
+            if (saved != null && saved.name().equals(name)) {
+                infos.add(saved);
+                continue;
+            }
+            try {
+                store.read(name, listed).ifPresent(source -> infos.add(info(renderer.compile(source))));
+            } catch (TemplateSyntaxException e) {
+                // Broken by hand on disk: its entry stays, so its subject and description are still
+                // there once it is fixed.
+                if (listed.containsKey(name)) {
+                    infos.add(listed.get(name));
                 }
             }
-            infos.add(info);
         }
         store.writeManifest(infos);
     }

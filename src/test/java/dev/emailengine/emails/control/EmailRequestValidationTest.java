@@ -89,6 +89,8 @@ class EmailRequestValidationTest {
             template path traversal       | {"to_email":"a@b.io","template_name":"../../etc/passwd"} | 400 | template_name
             template vars not an object   | {"to_email":"a@b.io","subject":"s","body":"b","template_vars":[1]} | 400 | template_vars
             body over MAX_BODY_BYTES      | {"to_email":"a@b.io","subject":"s","body":"%s"}       | 413 | body
+            template over MAX_BODY_BYTES  | {"to_email":"a@b.io","template_name":"notification","template_vars":{"title":"t","app_name":"a","message":"%s"}} | 413 | body
+            template subject too long     | {"to_email":"a@b.io","template_name":"notification","template_vars":{"title":"%s","app_name":"a","message":"m"}} | 413 | subject
             cc not an address             | {"to_email":"a@b.io","subject":"s","body":"b","cc":"nope"} | 400 | cc
             CRLF in a cc entry            | {"to_email":"a@b.io","subject":"s","body":"b","cc":["c@d.io","e@f.io\\r\\nBcc: x@y.io"]} | 400 | cc[1]
             bcc a number                  | {"to_email":"a@b.io","subject":"s","body":"b","bcc":7} | 400 | bcc
