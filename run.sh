@@ -36,7 +36,18 @@ if [[ ! -f $WAR || ! -f target/payara-micro.jar || ! -f target/greenmail-standal
     log "building (mvn package -DskipTests) ..."
     mvn -q -B package -DskipTests
 fi
-mkdir -p "$RUN_DIR" "$DATA_DIR" target/payara-tmp logs
+# From here on everything written is the user's alone: queued mail (bodies, attachments, reset
+# codes) in DATA_DIR, logs, and Payara's runtime files. Directories made by earlier versions
+# (umask 022) are closed too, so what they hold is private whatever its own mode.
+umask 077
+mkdir -p "$RUN_DIR" "$DATA_DIR" logs
+chmod -R go-rwx "$RUN_DIR" "$DATA_DIR" logs 2>/dev/null \
+    || log "WARNING: could not make all of $RUN_DIR, $DATA_DIR and logs/ private to $(id -un)"
+# Earlier versions ran Payara with this shared temp dir and a copy of the SMTP password in it.
+rm -rf target/payara-tmp
+# Payara Micro's runtime directory (domain.xml, keystores, the exploded WAR): private to this run
+# and removed when the script ends. It holds no password (post-boot-commands.asadmin says why).
+payara_tmp=$(mktemp -d "$RUN_DIR/payara-tmp.XXXXXX")
 
 pids=()
 cleanup() {
@@ -47,6 +58,7 @@ cleanup() {
     for pid in "${pids[@]}"; do
         wait "$pid" 2>/dev/null || true
     done
+    rm -rf "$payara_tmp"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -94,10 +106,11 @@ log "starting Payara Micro on http://$HTTP_BIND_ADDRESS:$HTTP_PORT (log: $RUN_DI
 # readiness check read an earlier run's "ready" line.
 : >"$RUN_DIR/payara.log"
 # shellcheck disable=SC2086
-java ${JAVA_OPTS:--Xmx512m} -Djava.io.tmpdir=target/payara-tmp -jar target/payara-micro.jar \
+java ${JAVA_OPTS:--Xmx512m} -Djava.io.tmpdir="$payara_tmp" -jar target/payara-micro.jar \
     --deploy "$WAR" --nohazelcast --port "$HTTP_PORT" \
     --prebootcommandfile server-config/payara/pre-boot-commands.asadmin \
     --postbootcommandfile server-config/payara/post-boot-commands.asadmin \
+    --postdeploycommandfile server-config/payara/post-deploy-commands.asadmin \
     --logproperties server-config/payara/logging.properties \
     >>"$RUN_DIR/payara.log" 2>&1 &
 payara=$!

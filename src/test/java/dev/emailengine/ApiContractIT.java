@@ -20,6 +20,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -183,6 +185,55 @@ class ApiContractIT extends DeployedService {
         assertEquals(200, anonymous.get("templates", "Authorization", "bearer second-test-key-0123456789").status(),
                 "every configured key works, and the scheme is case-insensitive");
         assertEquals(401, anonymous.get("templates", "Authorization", "Basic " + right).status());
+    }
+
+    @Test
+    void withApiKeysHealthShowsStatesOnlyToCallersWithoutAKeyAndTheReasonsToCallersWithOne() {
+        smtp.stop();
+        try {
+            JsonObject detailed = awaitHealth(api(), sender -> sender.startsWith("unhealthy: "));
+            String reason = detailed.getJsonObject("components").getString("email_sender")
+                    .substring("unhealthy: ".length());
+            assertFalse(reason.isBlank(), detailed.toString());
+
+            for (Api caller : List.of(api().withKey(null), api().withKey("not-a-valid-key-0123456789"))) {
+                Api.Reply health = caller.get("health");
+                assertEquals(200, health.status(), health.body());
+                JsonObject components = health.json().getJsonObject("components");
+                assertEquals("degraded", health.json().getString("status"));
+                assertEquals("unhealthy", components.getString("email_sender"), health.body());
+                assertEquals("healthy", components.getString("queue_manager"));
+                assertFalse(health.body().contains(reason), "the SMTP error reached a caller without a key");
+
+                Api.Reply ready = caller.get("mp-health/ready");
+                assertEquals(503, ready.status(), ready.body());
+                JsonObject data = ready.json().getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                        .filter(check -> check.getString("name").equals("email-engine")).findFirst().orElseThrow()
+                        .getJsonObject("data");
+                assertEquals("unhealthy", data.getString("smtp"), ready.body());
+                assertFalse(ready.body().contains(reason), ready.body());
+                for (String body : List.of(health.body(), ready.body())) {
+                    assertFalse(body.contains(System.getProperty("it.data.dir")), "a path in " + body);
+                    assertFalse(body.contains(" MB"), "a free-space figure in " + body);
+                }
+            }
+        } finally {
+            smtp.start();
+        }
+        awaitHealth(api(), "healthy"::equals);
+    }
+
+    /** Polls GET /health until the email sender component reads as wanted. */
+    private static JsonObject awaitHealth(Api api, Predicate<String> sender) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            JsonObject health = api.get("health").json();
+            if (sender.test(health.getJsonObject("components").getString("email_sender"))) {
+                return health;
+            }
+            assertTrue(System.nanoTime() < deadline, "health never changed as expected: " + health);
+            LockSupport.parkNanos(Duration.ofMillis(200).toNanos()); // between polls
+        }
     }
 
     static Stream<Arguments> badInputs() {

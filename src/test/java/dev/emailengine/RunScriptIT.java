@@ -16,24 +16,41 @@ import java.io.StringReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code ./run.sh} as a new user runs it: with no SMTP settings it must bring up the service and
  * an embedded GreenMail; with SMTP settings it must send there, over plain SMTP with a login or
- * over implicit TLS; and SIGTERM must stop everything it started.
+ * over implicit TLS; and SIGTERM must stop everything it started. Every start also checks that no
+ * client is answered 404 while the server deploys, and the login run that nothing written is
+ * open to other users or holds the SMTP password.
  */
 class RunScriptIT {
 
     private static final Duration START_DEADLINE = Duration.ofSeconds(240);
+    /** Odd characters, and distinctive enough that finding it in a file is no accident. */
+    private static final String PASSWORD = "s3cret:with=odd chars-7Qx2";
     private static final String README_EXAMPLE = """
             {"subject": "Welcome Email", "body": "Welcome to our service.",
              "to_email": "user@example.com", "format": "multipart"}""";
@@ -93,17 +110,33 @@ class RunScriptIT {
     void withSmtpSettingsItLogsInToThatServerOverPlainSmtp() throws Exception {
         int smtpPort = freePort();
         var greenMail = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        greenMail.setUser("sender@example.org", "sender@example.org", "s3cret:with=odd chars");
+        greenMail.setUser("sender@example.org", "sender@example.org", PASSWORD);
         greenMail.start();
         try (var run = RunningScript.start("external-plain", freePort(), Map.of(
                 "SMTP_SERVER", "127.0.0.1", "PORT", String.valueOf(smtpPort), "SMTP_SECURITY", "none",
-                "SENDER_EMAIL", "sender@example.org", "PASSWORD", "s3cret:with=odd chars"))) {
+                "SENDER_EMAIL", "sender@example.org", "PASSWORD", PASSWORD))) {
             assertEquals(200, new Api(run.url()).post("email", README_EXAMPLE).status());
 
             assertTrue(greenMail.waitForIncomingEmail(30_000, 1), "no email reached the external server");
             MimeMessage received = greenMail.getReceivedMessages()[0];
             assertEquals("sender@example.org", received.getFrom()[0].toString());
             assertEquals("Welcome Email", received.getSubject());
+
+            // Nothing run.sh or the server wrote may be open to other users, nor hold the password
+            // (target/payara-tmp is where Payara's runtime files, domain.xml included, used to go).
+            for (Path dir : List.of(run.data, Path.of("logs"), Path.of("target", "run"), Path.of("target", "payara-tmp"))) {
+                if (Files.exists(dir)) {
+                    assertPrivateAndFreeOf(dir, PASSWORD);
+                }
+            }
+            assertFalse(Files.readString(run.log).contains(PASSWORD), "the password is in run.sh's output");
+            Path runtime = run.payaraRuntimeDir();
+            try (Stream<Path> files = Files.walk(runtime)) {
+                assertTrue(files.anyMatch(f -> f.endsWith("domain.xml")), "no domain.xml in " + runtime);
+            }
+
+            run.stop();
+            assertFalse(Files.exists(runtime), "Payara's runtime dir outlived run.sh: " + runtime);
         } finally {
             greenMail.stop();
         }
@@ -126,6 +159,38 @@ class RunScriptIT {
         } finally {
             greenMail.stop();
         }
+    }
+
+    /** Every file and directory under {@code root}: no permission for group or others, no {@code secret}. */
+    private static void assertPrivateAndFreeOf(Path root, String secret) throws IOException {
+        byte[] needle = secret.getBytes(StandardCharsets.UTF_8);
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.toList()) {
+                if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                    continue; // deleted while walking (a rotated log, a finished temp file)
+                }
+                Set<PosixFilePermission> open = EnumSet.copyOf(Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS));
+                open.retainAll(EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+                        PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
+                        PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE));
+                assertEquals(Set.of(), open, path + " is open to other users");
+                if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+                    assertFalse(contains(Files.readAllBytes(path), needle), path + " holds the SMTP password");
+                }
+            }
+        }
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        outer: for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     /** GreenMail's REST API, as the README tells a user to read captured mail. */
@@ -159,14 +224,19 @@ class RunScriptIT {
 
     /** run.sh as a child process, its output kept in target/run-script-&lt;name&gt;.log. */
     static final class RunningScript implements AutoCloseable {
+        private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         private final Process process;
         private final int httpPort;
         final Path log;
+        final Path data;
+        private final List<Path> runtimeDirsBefore;
 
-        private RunningScript(Process process, int httpPort, Path log) {
+        private RunningScript(Process process, int httpPort, Path log, Path data, List<Path> runtimeDirsBefore) {
             this.process = process;
             this.httpPort = httpPort;
             this.log = log;
+            this.data = data;
+            this.runtimeDirsBefore = runtimeDirsBefore;
         }
 
         static RunningScript start(String name, int httpPort, Map<String, String> extraEnv) throws Exception {
@@ -182,9 +252,16 @@ class RunScriptIT {
             env.put("HTTP_PORT", String.valueOf(httpPort));
             env.put("DATA_DIR", data.toString());
             env.putAll(extraEnv);
-            var run = new RunningScript(builder.start(), httpPort, log);
+            List<Path> runtimeDirsBefore = runtimeDirs();
+            var run = new RunningScript(builder.start(), httpPort, log, data, runtimeDirsBefore);
             long deadline = System.nanoTime() + START_DEADLINE.toNanos();
+            // From the first moment, a client may only be refused (or told 503) until the service
+            // answers: a 404 would read as "no such endpoint" rather than "not up yet".
+            var answersBeforeUp = new ArrayList<Integer>();
             while (!Files.readString(log).contains("Email Engine is up")) {
+                if (!answersBeforeUp.contains(200)) {
+                    run.healthStatus().ifPresent(answersBeforeUp::add);
+                }
                 if (!run.process.isAlive()) {
                     throw new AssertionError("run.sh exited with " + run.process.exitValue() + ":\n"
                             + Files.readString(log));
@@ -195,7 +272,41 @@ class RunScriptIT {
                 }
                 run.process.waitFor(200, TimeUnit.MILLISECONDS);
             }
+            answersBeforeUp.removeIf(status -> status == 200 || status == 503);
+            if (!answersBeforeUp.isEmpty()) {
+                run.close();
+                throw new AssertionError("GET /health answered " + answersBeforeUp + " while the service started");
+            }
             return run;
+        }
+
+        /** The status of GET /health, or empty when the connection is refused. */
+        private Optional<Integer> healthStatus() throws IOException, InterruptedException {
+            var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health"))
+                    .timeout(Duration.ofSeconds(10)).build();
+            try {
+                return Optional.of(HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
+            } catch (IOException noAnswer) { // refused, or reset while the listener starts
+                return Optional.empty();
+            }
+        }
+
+        /** Payara Micro's runtime directory (domain.xml and the rest): the one this run made. */
+        Path payaraRuntimeDir() throws IOException {
+            List<Path> found = new ArrayList<>(runtimeDirs());
+            found.removeAll(runtimeDirsBefore);
+            assertEquals(1, found.size(), "one runtime dir per run: " + found);
+            return found.get(0);
+        }
+
+        private static List<Path> runtimeDirs() throws IOException {
+            Path runDir = Path.of("target", "run");
+            if (!Files.isDirectory(runDir)) {
+                return List.of();
+            }
+            try (Stream<Path> dirs = Files.list(runDir)) {
+                return dirs.filter(d -> d.getFileName().toString().startsWith("payara-tmp.")).toList();
+            }
         }
 
         URL url() throws IOException {

@@ -40,7 +40,8 @@ public final class PayaraProcess implements AutoCloseable {
                 "target/payara-micro.jar", "--deploy", "target/email-engine.war", "--nohazelcast",
                 "--port", String.valueOf(port),
                 "--prebootcommandfile", "server-config/payara/pre-boot-commands.asadmin",
-                "--postbootcommandfile", "server-config/payara/post-boot-commands.asadmin")
+                "--postbootcommandfile", "server-config/payara/post-boot-commands.asadmin",
+                "--postdeploycommandfile", "server-config/payara/post-deploy-commands.asadmin")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> childEnv = builder.environment();
         childEnv.keySet().retainAll(java.util.Set.of("PATH", "JAVA_HOME", "HOME", "LANG"));

@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.core.SecurityContext;
 import java.lang.System.Logger.Level;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -19,6 +20,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class AccessPolicy {
+
+    /** The role of a caller that presented a valid API key. */
+    public static final String API_CLIENT = "api-client";
 
     private static final System.Logger LOG = System.getLogger(AccessPolicy.class.getName());
     public static final String API_KEY_HEADER = "X-API-Key";
@@ -86,5 +90,19 @@ public class AccessPolicy {
     public String callerOf(UnaryOperator<String> header) {
         String key = required() ? presentedKey(header) : null;
         return key == null ? "" : HexFormat.of().formatHex(ApiKeys.digest(key));
+    }
+
+    /**
+     * Whether a caller may see internals on an endpoint open to all (file paths, free space, the
+     * SMTP server's error text): a caller with a valid key may, and so may anyone when no keys are
+     * configured, since the whole API is then open to loopback callers anyway.
+     */
+    public boolean showsDetailsTo(SecurityContext caller) {
+        return !required() || caller != null && caller.isUserInRole(API_CLIENT);
+    }
+
+    /** Whether internals may be shown to a caller nobody has identified (MicroProfile Health's). */
+    public boolean showsDetailsToAnyone() {
+        return !required();
     }
 }
