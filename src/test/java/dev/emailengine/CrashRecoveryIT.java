@@ -19,8 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -209,6 +211,14 @@ class CrashRecoveryIT {
                 seeded("batch_1795000000000_00000002"));
         Files.writeString(queue.resolve("batch_1795000000000_00000003.json"), "{\"version\": 1, \"id\": ");
         Files.writeString(queue.resolve(".tmp-batch_1795000000000_00000004.json"), "{\"half\": ");
+        // A requeue of a dead letter interrupted between writing the pending file and removing the
+        // dead letter: exactly one live copy must remain, and the dead letter must not win later.
+        Path deadLetters = Files.createDirectories(data.resolve("dead_letter"));
+        Files.writeString(queue.resolve("batch_1795000000000_00000005.json"), seeded("batch_1795000000000_00000005"));
+        Files.writeString(deadLetters.resolve("batch_1795000000000_00000005.json"), seeded("batch_1795000000000_00000005"));
+        for (String dir : new String[] {"bulk", "idempotency"}) {
+            Files.writeString(Files.createDirectories(data.resolve(dir)).resolve(".tmp-left-by-a-crash.json"), "{\"half\": ");
+        }
 
         try (var smtp = TestSmtpServer.onFreePort();
                 var payara = PayaraProcess.start("recovery", settings(smtp, 1))) {
@@ -217,9 +227,15 @@ class CrashRecoveryIT {
             assertTrue(Files.readString(data.resolve("corrupt/batch_1795000000000_00000003.json.reason.txt"))
                     .contains("unparsable JSON"));
             assertFalse(Files.exists(queue.resolve(".tmp-batch_1795000000000_00000004.json")));
+            smtp.awaitTo("seeded-batch_1795000000000_00000005@example.com", 1, Duration.ofSeconds(30));
+            assertFalse(Files.exists(deadLetters.resolve("batch_1795000000000_00000005.json")),
+                    "the stale dead letter was removed");
+            assertFalse(Files.exists(data.resolve("bulk/.tmp-left-by-a-crash.json")));
+            assertFalse(Files.exists(data.resolve("idempotency/.tmp-left-by-a-crash.json")));
             awaitNoLeftovers();
 
             Api api = payara.api();
+            assertEquals(0, api.post("dead-letter/retry-all", "").json().getInt("requeued"));
             assertEquals(200, api.post("workers/pause", "").status());
             for (String[] p : new String[][] {{"3", "low"}, {"2", "normal"}, {"1", "high"}}) {
                 assertEquals(200, api.post("email", """
@@ -250,8 +266,94 @@ class CrashRecoveryIT {
                 // One worker, first in first out: a second copy would have arrived before the marker.
                 smtp.awaitTo("after-restart@example.com", 1, Duration.ofSeconds(30));
                 assertEquals(1, smtp.to("idempotent@example.com").size());
+                assertEquals(1, smtp.to("seeded-batch_1795000000000_00000005@example.com").size(),
+                        "the interrupted requeue was delivered once, across two restarts");
                 again.stop();
             }
+        }
+    }
+
+    /**
+     * Twenty clients retry fifty dead letters at once, one by one and all together: every email
+     * goes back exactly once, no request fails, and each recipient receives one copy.
+     */
+    @Test
+    void concurrentDeadLetterRetriesDeliverEachEmailExactlyOnce() throws Exception {
+        try (var smtp = TestSmtpServer.onFreePort();
+                var payara = PayaraProcess.start("dead-letter-retries", settings(smtp, WORKERS))) {
+            concurrentRetries(payara.api(), smtp);
+            payara.stop();
+        }
+    }
+
+    private static void concurrentRetries(Api api, TestSmtpServer smtp) throws Exception {
+        var recipients = new ArrayList<String>();
+        var ids = new ArrayList<String>();
+        for (int i = 0; i < 50; i++) {
+            String to = "gate-" + i + "@example.com";
+            recipients.add(to);
+            Api.Reply reply = api.post("email", "{\"to_email\": \"%s\", \"subject\": \"dead, then retried\", \"body\": \"x\"}"
+                    .formatted(to));
+            assertEquals(200, reply.status(), reply.body());
+            ids.add(reply.json().getString("request_id"));
+        }
+        ids.forEach(id -> awaitState(api, id, "dead"));
+        recipients.forEach(smtp::open);
+
+        var pool = Executors.newFixedThreadPool(20);
+        var start = new CountDownLatch(1);
+        var statuses = ConcurrentHashMap.<Integer>newKeySet();
+        var requeued = new AtomicInteger();
+        var clients = new ArrayList<Future<?>>();
+        for (int t = 0; t < 20; t++) {
+            int client = t;
+            clients.add(pool.submit(() -> {
+                start.await();
+                if (client % 4 == 0) {
+                    Api.Reply all = api.post("dead-letter/retry-all", "");
+                    statuses.add(all.status());
+                    if (all.status() == 200) {
+                        requeued.addAndGet(all.json().getInt("requeued"));
+                    }
+                    return null;
+                }
+                for (int i = 0; i < ids.size(); i++) {
+                    Api.Reply one = api.post("dead-letter/" + ids.get((i + client * 7) % ids.size()) + "/retry", "");
+                    statuses.add(one.status());
+                    if (one.status() == 200) {
+                        requeued.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (var c : clients) {
+            c.get(120, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+
+        assertTrue(Set.of(200, 404).containsAll(statuses), "only 200 (requeued) or 404 (taken): " + statuses);
+        assertEquals(50, requeued.get(), "each dead letter was requeued by exactly one request");
+        ids.forEach(id -> awaitState(api, id, "sent"));
+        assertEquals(0, api.get("dead-letter").json().getInt("total"));
+        for (String to : recipients) {
+            assertEquals(1, smtp.to(to).size(), to + " received one copy");
+        }
+    }
+
+
+    /** Polls GET /email/{id} until it reports {@code state}; fails after 60 s. */
+    private static void awaitState(Api api, String id, String state) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            Api.Reply reply = api.get("email/" + id);
+            assertEquals(200, reply.status(), reply.body());
+            if (reply.json().getString("state").equals(state)) {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, id + " never reached " + state + ": " + reply.body());
+            LockSupport.parkNanos(Duration.ofMillis(50).toNanos()); // between polls, not before an assertion
         }
     }
 

@@ -11,9 +11,13 @@ import dev.emailengine.templates.control.Templates;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.ServiceUnavailableException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -22,6 +26,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class EmailIntake {
+
+    static final Duration BULK_SLOT_WAIT = Duration.ofSeconds(10);
+    static final long BULK_RETRY_AFTER_SECONDS = 5;
 
     @Inject
     MailQueue queue;
@@ -48,10 +55,16 @@ public class EmailIntake {
     @ConfigProperty(name = "max.bulk.bytes", defaultValue = "67108864")
     long maxBulkBytes;
 
+    @Inject
+    @ConfigProperty(name = "max.concurrent.bulks", defaultValue = "2")
+    int maxConcurrentBulks;
+
     private final EmailRequestParser parser = new EmailRequestParser();
     private RequestBodyReader reader;
     private EmailAssembler assembler;
     private BulkAssembler bulk;
+    /** Each bulk in progress may hold a request and MAX_BULK_BYTES of rendered mail: a few at a time. */
+    private Semaphore bulkSlots;
 
     @PostConstruct
     void init() {
@@ -59,6 +72,7 @@ public class EmailIntake {
         assembler = new EmailAssembler(new EmailAssembler.Limits(maxBodyBytes, maxAttachmentBytes), templates,
                 Clock.systemUTC());
         bulk = new BulkAssembler(assembler, maxBulkBytes);
+        bulkSlots = new Semaphore(Math.max(1, maxConcurrentBulks), true);
     }
 
     /**
@@ -79,6 +93,23 @@ public class EmailIntake {
 
     /** {@code POST /emails}; returns the JSON answer. */
     public String acceptBulk(InputStream body, String idempotencyKey, String caller) {
+        try {
+            if (!bulkSlots.tryAcquire(BULK_SLOT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new ServiceUnavailableException(
+                        "too many bulk requests in progress (MAX_CONCURRENT_BULKS); retry shortly", BULK_RETRY_AFTER_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServiceUnavailableException("the server is stopping", BULK_RETRY_AFTER_SECONDS);
+        }
+        try {
+            return acceptBulkInSlot(body, idempotencyKey, caller);
+        } finally {
+            bulkSlots.release();
+        }
+    }
+
+    private String acceptBulkInSlot(InputStream body, String idempotencyKey, String caller) {
         byte[] bytes = reader.read(body);
         return idempotency.answer(idempotencyKey, caller, "POST /emails", bytes, claim -> {
             BulkRequest request = bulk.parse(reader.parseObject(bytes));

@@ -65,7 +65,7 @@ public class IdempotencyKeys {
             }
         }
         try {
-            Optional<IdempotencyRecord> earlier = queue.idempotencyRecord(keyHash);
+            Optional<IdempotencyRecord> earlier = queue.idempotencyRecord(keyHash, requestHash);
             if (earlier.isPresent()) {
                 if (earlier.get().requestHash().equals(requestHash)) {
                     LOG.log(Level.INFO, "repeat of an idempotent request answered from its first response ({0})",

@@ -48,6 +48,10 @@ public class BulkJournals {
     private final Map<String, String> journalOf = new HashMap<>();
     private final Map<String, Integer> unsettled = new HashMap<>();
     private final Set<String> unsyncedTombstones = new HashSet<>();
+    /** Tombstones whose append failed (a full disk, say): written again before the next purge. */
+    private final Map<String, List<String>> unwrittenTombstones = new HashMap<>();
+    /** A journal was deleted since the directory was last synced. */
+    private boolean directoryChanged;
 
     public BulkJournals(Path dataDir, Fsync fsync) {
         this.dir = dataDir.resolve("bulk");
@@ -148,19 +152,28 @@ public class BulkJournals {
             if (emptied) {
                 unsettled.remove(journal);
                 unsyncedTombstones.remove(journal);
+                unwrittenTombstones.remove(journal);
+                directoryChanged = true;
             } else {
                 unsyncedTombstones.add(journal);
-            }
-            // Under the lock: appends to one tombstone file must not interleave.
-            if (!emptied) {
-                Files.writeString(tombstones(journal), id + "\n", StandardCharsets.US_ASCII, StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+                // Under the lock: appends to one tombstone file must not interleave.
+                try {
+                    appendTombstones(journal, List.of(id));
+                } catch (IOException e) {
+                    unwrittenTombstones.computeIfAbsent(journal, j -> new ArrayList<>()).add(id);
+                    throw e;
+                }
             }
         }
         if (emptied) {
             Files.deleteIfExists(dir.resolve(journal));
             Files.deleteIfExists(tombstones(journal));
         }
+    }
+
+    private void appendTombstones(String journal, List<String> ids) throws IOException {
+        Files.writeString(tombstones(journal), String.join("\n", ids) + "\n", StandardCharsets.US_ASCII,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
     }
 
     /**
@@ -170,9 +183,16 @@ public class BulkJournals {
      */
     void syncTombstones() throws IOException {
         List<String> journals;
+        boolean deletions;
         synchronized (this) {
+            for (var unwritten : new ArrayList<>(unwrittenTombstones.entrySet())) {
+                appendTombstones(unwritten.getKey(), unwritten.getValue());
+                unwrittenTombstones.remove(unwritten.getKey());
+            }
             journals = new ArrayList<>(unsyncedTombstones);
             unsyncedTombstones.clear();
+            deletions = directoryChanged;
+            directoryChanged = false;
         }
         for (String journal : journals) {
             try (var channel = FileChannel.open(tombstones(journal), StandardOpenOption.WRITE)) {
@@ -181,7 +201,9 @@ public class BulkJournals {
                 // the journal was emptied and deleted meanwhile
             }
         }
-        if (!journals.isEmpty()) {
+        // New tombstone files, and journals deleted once settled: a power cut must not bring
+        // back a deleted journal without the tombstones that settled it.
+        if (!journals.isEmpty() || deletions) {
             durable.fsync().directory(dir);
         }
     }
@@ -233,20 +255,34 @@ public class BulkJournals {
         }
     }
 
-    /** Start-up: keeps a journal for those of its emails still waiting, or deletes it when none is. */
-    void adopt(String journal, List<String> waiting) throws IOException {
+    /**
+     * Start-up: keeps a journal for those of its emails still waiting, or deletes it when none is.
+     * Emails found finished without a tombstone (a crash between their move and the tombstone)
+     * get one now, durably, before any purge could delete the file that shows they finished.
+     */
+    void adopt(String journal, List<String> waiting, List<String> finished) throws IOException {
         if (waiting.isEmpty()) {
             Files.deleteIfExists(dir.resolve(journal));
             Files.deleteIfExists(tombstones(journal));
-        } else {
-            track(journal, waiting);
+            synchronized (this) {
+                directoryChanged = true;
+            }
+            return;
         }
+        if (!finished.isEmpty()) {
+            appendTombstones(journal, finished);
+            try (var channel = FileChannel.open(tombstones(journal), StandardOpenOption.WRITE)) {
+                durable.fsync().file(channel, tombstones(journal));
+            }
+            durable.fsync().directory(dir);
+        }
+        track(journal, waiting);
     }
 
     private Set<String> readTombstones(String journal) throws IOException {
         try {
-            // A torn last line (a crash mid-append) is no id and matches nothing.
-            return new LinkedHashSet<>(Files.readAllLines(tombstones(journal), StandardCharsets.US_ASCII));
+            // A torn last line (a crash mid-append, possibly garbage) is no id and matches nothing.
+            return new LinkedHashSet<>(Files.readAllLines(tombstones(journal), StandardCharsets.ISO_8859_1));
         } catch (NoSuchFileException e) {
             return Set.of();
         }

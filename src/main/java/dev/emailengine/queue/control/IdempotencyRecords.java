@@ -18,19 +18,24 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
  * The lookup copy of each idempotency record, one small file per key under
- * {@code DATA_DIR/idempotency/<key hash>.json}. The authoritative copy is written with the emails
- * themselves (in the pending file or the bulk journal, the same durable write), so these files
- * need no fsync: start-up re-creates any that a power cut lost from the queued emails.
+ * {@code DATA_DIR/idempotency/<key hash>.json}, written durably before the emails become
+ * claimable. The record is also written with the emails themselves (in the pending file or the
+ * bulk journal, the same durable write), so a crash between the two cannot keep the emails
+ * without their key: start-up re-creates a lookup file the crash prevented.
  * <p>
- * Memory stays bounded however many keys clients use: at most {@code cacheSize} records are held
- * (least recently used go first); any other key is looked up on disk by its hash, one file open.
+ * Memory stays bounded however many keys clients use and however many emails a key queued: at
+ * most {@code cacheSize} keys are held, each as its request hash and time only (least recently
+ * used go first). Any other key is looked up on disk by its hash, and the ids a repeat is answered
+ * with are always read from disk.
  */
 public class IdempotencyRecords {
 
@@ -41,14 +46,21 @@ public class IdempotencyRecords {
     private final Duration ttl;
     private final Jsonb jsonb = JsonbBuilder.create(new JsonbConfig()
             .withPropertyNamingStrategy(PropertyNamingStrategy.LOWER_CASE_WITH_UNDERSCORES));
-    private final Map<String, IdempotencyRecord> cache;
+    private final DurableFiles durable;
+    private final AtomicLong tempCounter = new AtomicLong();
+    private final Map<String, Known> cache;
 
-    public IdempotencyRecords(Path dataDir, Duration ttl, int cacheSize) {
+    /** What is kept of a key in memory: enough to refuse a different request without a disk read. */
+    private record Known(String requestHash, Instant createdAt) {
+    }
+
+    public IdempotencyRecords(Path dataDir, Duration ttl, int cacheSize, Fsync fsync) {
         this.dir = dataDir.resolve("idempotency");
         this.ttl = ttl;
+        this.durable = new DurableFiles(fsync);
         this.cache = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, IdempotencyRecord> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, Known> eldest) {
                 return size() > cacheSize;
             }
         };
@@ -59,44 +71,56 @@ public class IdempotencyRecords {
         }
     }
 
-    /** The unexpired record of a key hash, from memory or disk. */
-    public Optional<IdempotencyRecord> find(String keyHash, Instant now) {
+    /**
+     * The unexpired record of a key hash. A request hash other than {@code requestHash} is
+     * answered from memory; the record of the same request (a repeat, to be answered with its
+     * ids) is read from disk.
+     */
+    public Optional<IdempotencyRecord> find(String keyHash, String requestHash, Instant now) {
         if (!KEY_HASH.matcher(keyHash).matches()) {
             return Optional.empty();
         }
-        IdempotencyRecord record;
+        Known known;
         synchronized (cache) {
-            record = cache.get(keyHash);
+            known = cache.get(keyHash);
         }
-        if (record == null) {
-            record = read(dir.resolve(keyHash + SUFFIX));
-            if (record == null) {
-                return Optional.empty();
-            }
-            synchronized (cache) {
-                cache.put(keyHash, record);
-            }
+        if (known != null && isExpired(known.createdAt(), now)) {
+            return Optional.empty();
         }
-        return isExpired(record, now) ? Optional.empty() : Optional.of(record);
+        if (known != null && !known.requestHash().equals(requestHash)) {
+            return Optional.of(new IdempotencyRecord(keyHash, known.requestHash(), known.createdAt(), List.of()));
+        }
+        IdempotencyRecord record = read(dir.resolve(keyHash + SUFFIX));
+        if (record == null || isExpired(record.createdAt(), now)) {
+            return Optional.empty();
+        }
+        synchronized (cache) {
+            cache.put(keyHash, new Known(record.requestHash(), record.createdAt()));
+        }
+        return Optional.of(record);
     }
 
-    /** Called by the queue between the durable write of the emails and making them claimable. */
+    /**
+     * Called by the queue between the durable write of the emails and making them claimable:
+     * from then on the key is found, even if this throws (memory) and after a power cut (disk).
+     */
     void remember(IdempotencyRecord record) throws IOException {
-        Path target = dir.resolve(record.keyHash() + SUFFIX);
-        // Unique per key: a key has at most one request in flight (the caller guarantees it).
-        Path temp = dir.resolve(DurableFiles.TEMP_PREFIX + record.keyHash() + SUFFIX);
-        Files.write(temp, jsonb.toJson(record).getBytes(StandardCharsets.UTF_8));
+        synchronized (cache) {
+            cache.put(record.keyHash(), new Known(record.requestHash(), record.createdAt()));
+        }
+        String name = record.keyHash() + SUFFIX;
+        Path temp = durable.writeTemp(dir, name + "." + tempCounter.incrementAndGet(),
+                jsonb.toJson(record).getBytes(StandardCharsets.UTF_8));
         // The file's time is the record's: the purge reads times, not contents.
         Files.setLastModifiedTime(temp, FileTime.from(record.createdAt()));
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        synchronized (cache) {
-            cache.put(record.keyHash(), record);
-        }
+        Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        durable.fsync().directory(dir);
     }
 
     /** Start-up: the record of a still-queued email or bulk, re-created when a power cut lost its file. */
     void restore(IdempotencyRecord record, Instant now) throws IOException {
-        if (record.keyHash() == null || !KEY_HASH.matcher(record.keyHash()).matches() || isExpired(record, now)) {
+        if (record.keyHash() == null || !KEY_HASH.matcher(record.keyHash()).matches()
+                || isExpired(record.createdAt(), now)) {
             return;
         }
         IdempotencyRecord onDisk = read(dir.resolve(record.keyHash() + SUFFIX));
@@ -135,7 +159,7 @@ public class IdempotencyRecords {
             }
         }
         synchronized (cache) {
-            cache.values().removeIf(r -> isExpired(r, now));
+            cache.values().removeIf(known -> isExpired(known.createdAt(), now));
         }
         return purged;
     }
@@ -144,8 +168,8 @@ public class IdempotencyRecords {
         return ttl;
     }
 
-    private boolean isExpired(IdempotencyRecord record, Instant now) {
-        return record.createdAt().plus(ttl).isBefore(now);
+    private boolean isExpired(Instant createdAt, Instant now) {
+        return createdAt.plus(ttl).isBefore(now);
     }
 
     private IdempotencyRecord read(Path file) {

@@ -86,7 +86,8 @@ public class MailQueue {
         journals = new BulkJournals(root, fsync);
         view = new QueueView(index, files, clock);
         idempotency = new IdempotencyRecords(root, Durations.parse("IDEMPOTENCY_TTL",
-                idempotencyTtl == null ? "24h" : idempotencyTtl), idempotencyCacheSize > 0 ? idempotencyCacheSize : 10_000);
+                idempotencyTtl == null ? "24h" : idempotencyTtl), idempotencyCacheSize > 0 ? idempotencyCacheSize : 10_000,
+                fsync);
         QueueRecovery.load(root, files, journals, idempotency, index, clock.millis());
     }
 
@@ -135,7 +136,8 @@ public class MailQueue {
                 // Before the emails become claimable: a sent email's key must already be findable.
                 idempotency.remember(record);
             } catch (IOException e) {
-                // The emails are queued and their own files carry the record; start-up restores it.
+                // The emails are queued and their own files carry the record; memory has it now, and
+                // start-up restores its file.
                 LOG.log(Level.ERROR, "could not write the idempotency record of {0}: {1}", emails.get(0).id(),
                         e.getMessage());
             }
@@ -333,9 +335,12 @@ public class MailQueue {
         return purged;
     }
 
-    /** The unexpired idempotency record of a (scoped) key hash. */
-    public Optional<IdempotencyRecord> idempotencyRecord(String keyHash) {
-        return idempotency.find(keyHash, clock.instant());
+    /**
+     * The unexpired idempotency record of a (scoped) key hash; its ids are read only when the
+     * record is of {@code requestHash} (a repeat to answer), not for a mismatch.
+     */
+    public Optional<IdempotencyRecord> idempotencyRecord(String keyHash, String requestHash) {
+        return idempotency.find(keyHash, requestHash, clock.instant());
     }
 
     /** Deletes idempotency records older than IDEMPOTENCY_TTL. */
@@ -362,7 +367,8 @@ public class MailQueue {
         try {
             journals.settled(id);
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "could not delete the bulk journal of {0}: {1}", id, e.getMessage());
+            // Retried before the next purge, and start-up tombstones it from where its file is.
+            LOG.log(Level.WARNING, "could not settle {0} in its bulk journal: {1}", id, e.getMessage());
         }
     }
 

@@ -11,8 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -63,6 +64,27 @@ public class QueueFiles {
         return json;
     }
 
+    Fsync fsync() {
+        return fsync;
+    }
+
+    Path queue() {
+        return queue;
+    }
+
+    Path trash() {
+        return trash;
+    }
+
+    Path deadLetter() {
+        return deadLetter;
+    }
+
+    /** Where an email ended that will not be sent again: sent, dead, cancelled or set aside. */
+    List<Path> finishedDirectories() {
+        return List.of(trash, deadLetter, cancelled, corrupt);
+    }
+
     public Path queueDirectory() {
         return queue;
     }
@@ -111,57 +133,33 @@ public class QueueFiles {
                         StandardCopyOption.ATOMIC_MOVE);
             }
         } catch (IOException | RuntimeException e) {
+            // Every file goes, even if one delete fails, and the journal last: while any pending
+            // file might remain, the journal must not (a restart would treat it as accepted).
             for (int i = 0; i < staged.size(); i++) {
-                Files.deleteIfExists(i < published ? queue.resolve(emails.get(i).id() + PENDING) : staged.get(i));
+                deleteQuietly(i < published ? queue.resolve(emails.get(i).id() + PENDING) : staged.get(i), e);
             }
             if (journal != null) {
-                journals.discard(journal);
+                try {
+                    fsync.directory(queue);
+                    journals.discard(journal);
+                } catch (IOException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
             }
             throw e;
         }
         return journal;
     }
 
-    /**
-     * Start-up, for an unsettled email of a bulk journal: true when it still waits (pending or
-     * claimed), false when it is finished (sent, dead, cancelled). A pending or claimed file that
-     * does not parse (torn by a power cut: these files are not synced, the journal is the durable
-     * copy) is written again from the journal, and so is the pending file of an email that has
-     * no file at all.
-     */
-    public boolean restoreFromJournal(QueuedEmail email, Consumer<String> log) throws IOException {
-        String id = email.id();
-        for (Path live : List.of(queue.resolve(id + PENDING), queue.resolve(id + PROCESSING))) {
-            if (!Files.exists(live)) {
-                continue;
-            }
-            if (parses(live)) {
-                return true;
-            }
-            Files.delete(live);
-            writeUnsynced(id, json.write(email));
-            log.accept("rewrote " + live.getFileName() + " from its bulk journal: the file was torn or empty");
-            return true;
-        }
-        for (Path dir : List.of(trash, deadLetter, cancelled, corrupt)) {
-            if (Files.exists(dir.resolve(id + PENDING))) {
-                return false;
-            }
-        }
-        writeUnsynced(id, json.write(email));
-        return true;
-    }
-
-    private boolean parses(Path file) throws IOException {
+    private static void deleteQuietly(Path file, Exception failure) {
         try {
-            json.readSummary(Files.readAllBytes(file));
-            return true;
-        } catch (CorruptQueueFileException e) {
-            return false;
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
         }
     }
 
-    private Path writeUnsynced(String id, byte[] content) throws IOException {
+    Path writeUnsynced(String id, byte[] content) throws IOException {
         Path temp = queue.resolve(TEMP_PREFIX + id + PENDING);
         Path target = queue.resolve(id + PENDING);
         Files.write(temp, content);
@@ -180,9 +178,15 @@ public class QueueFiles {
         } catch (NoSuchFileException e) {
             return false;
         }
-        fsync.directory(queue);
-        // Retention counts from the cancel, not from when the email was accepted.
-        Files.setLastModifiedTime(target, java.nio.file.attribute.FileTime.from(now));
+        try {
+            // Retention counts from the cancel, not from when the email was accepted.
+            Files.setLastModifiedTime(target, FileTime.from(now));
+            fsync.directory(queue);
+        } catch (IOException e) {
+            // The client hears the cancel failed: the email must still be queued, as it was.
+            Files.move(target, queue.resolve(id + PENDING), StandardCopyOption.ATOMIC_MOVE);
+            throw e;
+        }
         return true;
     }
 
@@ -267,6 +271,9 @@ public class QueueFiles {
         }
         QueuedEmail requeued;
         try {
+            // Durable before the pending file exists: a power cut must not bring back the dead
+            // letter beside its requeued copy.
+            fsync.directory(deadLetter);
             requeued = json.read(Files.readAllBytes(claimed)).requeued(now);
             writePending(requeued);
         } catch (IOException | RuntimeException e) {
@@ -309,101 +316,14 @@ public class QueueFiles {
         return purged;
     }
 
-    /**
-     * The one full listing, at start-up: removes temp files, returns claimed-but-unfinished emails
-     * to pending (never to the trash: that would lose mail), moves unreadable files aside, and hands
-     * every pending email to {@code pending}.
-     */
-    public void recover(Consumer<QueueJson.Summary> pending, Consumer<String> log) throws IOException {
-        for (Path dir : List.of(queue, trash, deadLetter)) {
-            for (Path temp : list(dir, TEMP_PREFIX + "*")) {
-                Files.deleteIfExists(temp);
-                log.accept("removed temp file " + temp.getFileName() + " left by a crash");
-            }
-        }
-        for (Path claimed : list(queue, "*" + PROCESSING)) {
-            recoverClaimed(claimed, log);
-        }
-        recoverRequeues(log);
-        for (Path file : list(queue, "*" + PENDING)) {
-            if (file.getFileName().toString().endsWith(PROCESSING)) {
-                continue;
-            }
-            try {
-                pending.accept(json.readSummary(Files.readAllBytes(file)));
-            } catch (CorruptQueueFileException e) {
-                moveAside(file, e.getMessage());
-                log.accept("moved corrupt queue file " + file.getFileName() + " to corrupt/: " + e.getMessage());
-            }
-        }
-        fsync.directory(queue);
-    }
-
-    /**
-     * A requeue interrupted by a crash: if the pending file was written, the requeue happened and
-     * the dead letter goes; if not, the dead letter is put back. Either way one live copy remains.
-     * A dead letter beside a pending file of the same id (what an interrupted requeue left before
-     * requeues claimed first) is the stale one: the pending file is newer.
-     */
-    private void recoverRequeues(Consumer<String> log) throws IOException {
-        for (Path claimed : list(deadLetter, REQUEUING_PREFIX + "*")) {
-            String name = claimed.getFileName().toString();
-            String id = name.substring(REQUEUING_PREFIX.length(), name.length() - PENDING.length());
-            if (Files.exists(queue.resolve(id + PENDING)) || Files.exists(queue.resolve(id + PROCESSING))) {
-                Files.delete(claimed);
-                log.accept("finished the requeue of " + id + " from the dead letters");
-            } else {
-                Files.move(claimed, deadLetter.resolve(id + PENDING), StandardCopyOption.ATOMIC_MOVE);
-                log.accept("put " + id + " back among the dead letters: its requeue did not finish");
-            }
-        }
-        for (Path dead : list(deadLetter, "batch_*" + PENDING)) {
-            String name = dead.getFileName().toString();
-            String id = name.substring(0, name.length() - PENDING.length());
-            if (Files.exists(queue.resolve(id + PENDING))) {
-                Files.delete(dead);
-                log.accept("removed the stale dead letter of " + id + ": it had been requeued");
-            }
-        }
-        fsync.directory(deadLetter);
-    }
-
-    private void recoverClaimed(Path claimed, Consumer<String> log) throws IOException {
-        String name = claimed.getFileName().toString();
-        String id = name.substring(0, name.length() - PROCESSING.length());
-        String outcome;
-        if (Files.exists(queue.resolve(id + PENDING))) {
-            outcome = "a newer pending record exists";
-        } else if (Files.exists(deadLetter.resolve(id + PENDING))) {
-            outcome = "it was dead-lettered";
-        } else if (isReadable(trash.resolve(id + PENDING))) {
-            outcome = "it was sent";
-        } else {
-            Files.move(claimed, queue.resolve(id + PENDING), StandardCopyOption.ATOMIC_MOVE);
-            log.accept("requeued " + id + ": it was being processed when the server stopped");
-            return;
-        }
-        Files.delete(claimed);
-        log.accept("dropped stale claim of " + id + ": " + outcome);
-    }
-
-    private boolean isReadable(Path file) {
-        try {
-            json.read(Files.readAllBytes(file));
-            return true;
-        } catch (IOException | CorruptQueueFileException e) {
-            return false;
-        }
-    }
-
-    private void moveAside(Path file, String reason) throws IOException {
+    void moveAside(Path file, String reason) throws IOException {
         Path target = corrupt.resolve(file.getFileName());
         Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
         Files.writeString(corrupt.resolve(file.getFileName() + ".reason.txt"), reason + System.lineSeparator(),
                 StandardCharsets.UTF_8);
     }
 
-    private static List<Path> list(Path dir, String glob) throws IOException {
+    static List<Path> list(Path dir, String glob) throws IOException {
         var found = new ArrayList<Path>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, glob)) {
             stream.forEach(found::add);

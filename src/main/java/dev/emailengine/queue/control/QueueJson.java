@@ -20,6 +20,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.NoSuchElementException;
 import java.util.List;
 
@@ -99,7 +100,7 @@ public class QueueJson {
         String keyHash = null;
         String requestHash = null;
         Instant createdAt = null;
-        var ids = new java.util.ArrayList<String>();
+        var ids = new ArrayList<String>();
         while (json.next() == JsonParser.Event.KEY_NAME) {
             String key = json.getString();
             JsonParser.Event value = json.next();

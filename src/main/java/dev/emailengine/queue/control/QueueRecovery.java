@@ -3,18 +3,18 @@ package dev.emailengine.queue.control;
 import dev.emailengine.queue.entity.Location;
 import dev.emailengine.queue.entity.QueuedEmail;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.function.Consumer;
 
 /**
  * Start-up: rebuilds the in-memory index from what an earlier run left on disk. Bulk journals
  * are replayed first, then every queue directory is scanned; claimed files go back to the queue
- * and half-written temp files are removed (QueueFiles.recover).
+ * and half-written temp files are removed ({@link StartUpRepair}).
  */
 final class QueueRecovery {
 
@@ -27,6 +27,7 @@ final class QueueRecovery {
             QueueIndex index, long nowMillis) {
         Instant now = Instant.ofEpochMilli(nowMillis);
         Consumer<String> log = message -> LOG.log(Level.WARNING, message);
+        var repair = new StartUpRepair(files);
         // Only what the index needs: holding every recovered email, bodies and all, until the
         // sort made start-up with 100,000 queued files the largest use of memory in the service.
         var recovered = new ArrayList<QueueJson.Summary>();
@@ -35,17 +36,16 @@ final class QueueRecovery {
             idempotency.removeTemps(log);
             journals.replayAll((journal, record, unsettled) -> {
                 var waiting = new ArrayList<String>();
+                var finished = new ArrayList<String>();
                 for (QueuedEmail email : unsettled) {
-                    if (files.restoreFromJournal(email, log)) {
-                        waiting.add(email.id());
-                    }
+                    (repair.restoreFromJournal(email, log) ? waiting : finished).add(email.id());
                 }
                 if (record != null) {
                     idempotency.restore(record, now);
                 }
-                journals.adopt(journal, waiting);
+                journals.adopt(journal, waiting, finished);
             }, log);
-            files.recover(summary -> {
+            repair.recover(summary -> {
                 recovered.add(summary);
                 if (summary.idempotency() != null) {
                     try {

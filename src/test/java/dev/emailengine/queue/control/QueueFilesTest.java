@@ -116,7 +116,7 @@ class QueueFilesTest {
 
         var recovered = new ArrayList<String>();
         var log = new ArrayList<String>();
-        new QueueFiles(data, new Fsync()).recover(e -> recovered.add(e.id()), log::add);
+        new StartUpRepair(new QueueFiles(data, new Fsync())).recover(e -> recovered.add(e.id()), log::add);
 
         Collections.sort(recovered);
         assertEquals(List.of("batch_1795000000000_00000001", "batch_1795000000000_00000002"), recovered,
@@ -140,7 +140,7 @@ class QueueFilesTest {
         Files.write(data.resolve("trash/" + email.id() + ".json"), new QueueJson().write(email));
 
         var recovered = new ArrayList<String>();
-        files.recover(e -> recovered.add(e.id()), m -> { });
+        new StartUpRepair(files).recover(e -> recovered.add(e.id()), m -> { });
 
         assertEquals(List.of(), recovered);
         assertFalse(Files.exists(data.resolve("queue/" + email.id() + ".processing.json")));

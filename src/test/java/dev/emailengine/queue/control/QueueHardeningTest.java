@@ -150,6 +150,22 @@ class QueueHardeningTest {
     }
 
     @Test
+    void anEmailThatFinishedJustBeforeACrashIsTombstonedAtStartUpAndNeverComesBack() throws IOException {
+        MailQueue first = open();
+        List<QueuedEmail> bulk = first.enqueueAll(messages("crash", 2), 2, null, null);
+        first.claimNext().orElseThrow();
+        // Killed after the sent email reached the trash, before its tombstone was written.
+        Path claimed = queueFile(bulk.get(0).id() + ".processing.json");
+        Files.move(claimed, data.resolve("trash").resolve(bulk.get(0).id() + ".json"));
+
+        MailQueue second = open();
+        second.purgeTrash(Duration.ZERO);
+        MailQueue third = open();
+
+        assertEquals(List.of("crash1@example.com"), sendAll(third), "the sent email is not sent again");
+    }
+
+    @Test
     void aCancelledFileIsKeptForTheRetentionCountedFromTheCancel() throws IOException {
         MailQueue queue = open();
         QueuedEmail email = queue.enqueue(message("keep@example.com"), 2, null, Instant.now().plusSeconds(3600));
@@ -265,6 +281,14 @@ class QueueHardeningTest {
         assertThrows(QueueStorageException.class, () -> queue.enqueue(message("single@example.com"), 2, null, null));
         assertThrows(QueueStorageException.class, () -> queue.enqueueAll(messages("bulk", 5), 2, null, null));
 
+        fsync.failing = false;
+        QueuedEmail scheduled = queue.enqueue(message("cancel@example.com"), 2, null, Instant.now().plusSeconds(3600));
+        fsync.failing = true;
+        assertThrows(QueueStorageException.class, () -> queue.cancel(scheduled.id()));
+        assertEquals("queued", queue.find(scheduled.id()).orElseThrow().state(), "a failed cancel leaves it queued");
+        assertEquals(List.of(), names("cancelled"));
+        Files.delete(queueFile(scheduled.id() + ".json"));
+
         assertEquals(List.of(), names("queue"), "the renames were undone");
         assertEquals(List.of(), names("bulk"));
         assertEquals(0, queue.status(0, 10).pending());
@@ -283,7 +307,7 @@ class QueueHardeningTest {
                 new IdempotencyRecord.Claim(KEY_HASH, "request-1")).get(0);
         List<QueuedEmail> bulk = first.enqueueAll(messages("bulkonce", 3), 2, null, null,
                 new IdempotencyRecord.Claim("b".repeat(64), "request-2"));
-        assertEquals(List.of(single.id()), first.idempotencyRecord(KEY_HASH).orElseThrow().ids());
+        assertEquals(List.of(single.id()), first.idempotencyRecord(KEY_HASH, "request-1").orElseThrow().ids());
         // A kill -9 (or power cut) right after the emails were written: no lookup files yet.
         for (String name : names("idempotency")) {
             Files.delete(data.resolve("idempotency").resolve(name));
@@ -291,10 +315,10 @@ class QueueHardeningTest {
 
         MailQueue second = open();
 
-        IdempotencyRecord restored = second.idempotencyRecord(KEY_HASH).orElseThrow();
+        IdempotencyRecord restored = second.idempotencyRecord(KEY_HASH, "request-1").orElseThrow();
         assertEquals("request-1", restored.requestHash());
         assertEquals(List.of(single.id()), restored.ids());
-        assertEquals(BulkJournals.ids(bulk), second.idempotencyRecord("b".repeat(64)).orElseThrow().ids());
+        assertEquals(BulkJournals.ids(bulk), second.idempotencyRecord("b".repeat(64), "request-2").orElseThrow().ids());
     }
 
     @Test
@@ -310,11 +334,13 @@ class QueueHardeningTest {
                     new IdempotencyRecord.Claim(Integer.toString(i).repeat(64), "r" + i));
         }
         for (int i = 0; i < 5; i++) {
-            assertEquals("r" + i, queue.idempotencyRecord(Integer.toString(i).repeat(64)).orElseThrow().requestHash(),
+            assertEquals("r" + i, queue.idempotencyRecord(Integer.toString(i).repeat(64), "r" + i).orElseThrow().requestHash(),
                     "found though only 2 records are held in memory");
         }
+        assertEquals("r4", queue.idempotencyRecord("4".repeat(64), "another request").orElseThrow().requestHash(),
+                "a different request under a cached key is told apart from memory");
         queue.clock = java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofHours(2));
-        assertTrue(queue.idempotencyRecord("0".repeat(64)).isEmpty(), "expired after IDEMPOTENCY_TTL");
+        assertTrue(queue.idempotencyRecord("0".repeat(64), "r0").isEmpty(), "expired after IDEMPOTENCY_TTL");
         Files.setLastModifiedTime(data.resolve("idempotency").resolve("1".repeat(64) + ".json"),
                 java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofHours(3))));
         assertTrue(queue.purgeIdempotencyRecords() >= 1);
@@ -336,7 +362,7 @@ class QueueHardeningTest {
 
         assertEquals(List.of(), names("bulk"));
         assertEquals(List.of(), names("idempotency"));
-        assertTrue(queue.idempotencyRecord(KEY_HASH).isEmpty());
+        assertTrue(queue.idempotencyRecord(KEY_HASH, "x").isEmpty());
         assertEquals(0, queue.status(0, 10).pending());
     }
 
