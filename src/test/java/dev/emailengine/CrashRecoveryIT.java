@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The service as a process that can die: SIGKILL mid-stream, an SMTP outage, files left on disk
  * by an earlier life. Each test starts its own Payara Micro child process(es) on its own data
- * directory and SMTP server, with the default retry settings.
+ * directory and SMTP server, with the default retry settings unless a test says otherwise.
  */
 class CrashRecoveryIT {
 
@@ -196,6 +196,58 @@ class CrashRecoveryIT {
             assertEquals(200, api.get("mp-health/ready").status());
             payara.stop();
         }
+    }
+
+    /**
+     * A server that throttles the client as a whole (30 s of {@code 421} to every MAIL FROM) and
+     * then greylists (each message refused with {@code 451 4.7.1} until 8 s after it was first
+     * seen). The original settings dead-lettered both after about 7 s; now the 421s hold the mail
+     * without spending any retry, and greylisted mail is retried within its lifetime until it
+     * passes. Short retry delays and a short lifetime stand in for the minutes and days of a real
+     * setup; MAX_RETRIES is left unset, as by default.
+     */
+    @Test
+    void throttlingAndGreylistingDeadLetterNothing() throws Exception {
+        try (var smtp = TestSmtpServer.onFreePort()) {
+            var env = settings(smtp, WORKERS);
+            env.put("RETRY_BASE_DELAY", "1");
+            env.put("RETRY_MAX_DELAY", "2");
+            env.put("MAX_QUEUE_LIFETIME", "5m");
+            try (var payara = PayaraProcess.start("throttling", env)) {
+                Api api = payara.api();
+                smtp.busyFor(Duration.ofSeconds(30));
+                var throttled = postAll(api, "busy-", 10);
+                smtp.await(r -> throttled.contains(idOf(r)), throttled.size(), Duration.ofSeconds(120),
+                        "sent after 30 s of 421");
+                assertTrue(smtp.busyReplies() > 0, "the server never throttled; the test proved nothing");
+                for (String id : throttled) {
+                    assertEquals(0, api.get("email/" + id).json().getInt("retry_count"),
+                            "throttling cost " + id + " a retry");
+                }
+                assertEquals(0, api.get("status").json().getInt("dead_letter"), "throttling dead-lettered mail");
+
+                smtp.greylistFor(Duration.ofSeconds(8));
+                var greylisted = postAll(api, "greylist-", 10);
+                smtp.await(r -> greylisted.contains(idOf(r)), greylisted.size(), Duration.ofSeconds(180),
+                        "sent once the greylist let them through");
+                for (String id : greylisted) {
+                    assertEquals("sent", api.get("email/" + id).json().getString("state"));
+                }
+                assertEquals(0, api.get("status").json().getInt("dead_letter"), "greylisting dead-lettered mail");
+                payara.stop();
+            }
+        }
+    }
+
+    private static List<String> postAll(Api api, String prefix, int count) {
+        var ids = new ArrayList<String>();
+        for (int i = 0; i < count; i++) {
+            Api.Reply reply = api.post("email", """
+                    {"to_email": "%s%d@example.com", "subject": "throttled", "body": "x"}""".formatted(prefix, i));
+            assertEquals(200, reply.status(), reply.body());
+            ids.add(reply.json().getString("request_id"));
+        }
+        return ids;
     }
 
     /**

@@ -35,8 +35,12 @@ import org.subethamail.smtp.server.SMTPServer;
  * <li>{@code fail2-*}: 451 at DATA for the first two deliveries of each message, then accepted;</li>
  * <li>{@code reject550-*}: 550 at RCPT;</li>
  * <li>{@code gate-*}: 550 at RCPT until {@link #open(String)} lets that recipient through;</li>
+ * <li>{@code greylist-*}: 451 4.7.1 at DATA until {@link #greylistFor(Duration)} (default 5 s) after
+ * the server first saw that message, then accepted;</li>
  * <li>anything else: accepted.</li>
  * </ul>
+ * Server-wide, {@link #busyFor(Duration)} answers every MAIL FROM with 421 for a while, as a
+ * server does that throttles the client as a whole.
  * Waiting is done on the server's own notification, never a fixed sleep.
  */
 public final class TestSmtpServer implements AutoCloseable {
@@ -55,6 +59,10 @@ public final class TestSmtpServer implements AutoCloseable {
     private final List<Received> received = new ArrayList<>();
     private final Map<String, AtomicInteger> attemptsByMessage = new ConcurrentHashMap<>();
     private final Set<String> openGates = ConcurrentHashMap.newKeySet();
+    private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
+    private volatile Duration greylist = Duration.ofSeconds(5);
+    private volatile Instant busyUntil = Instant.MIN;
+    private final AtomicInteger busyReplies = new AtomicInteger();
     private final int smtpPort;
     private final ConnectionCountingProxy proxy;
     private volatile SMTPServer server;
@@ -93,6 +101,21 @@ public final class TestSmtpServer implements AutoCloseable {
 
     public void open(String recipient) {
         openGates.add(recipient);
+    }
+
+    /** How long a {@code greylist-*} message is refused after its first delivery attempt. */
+    public void greylistFor(Duration duration) {
+        greylist = duration;
+    }
+
+    /** Answers every MAIL FROM with {@code 421} from now for {@code duration}. */
+    public void busyFor(Duration duration) {
+        busyUntil = Instant.now().plus(duration);
+    }
+
+    /** How many 421s {@link #busyFor} made the server answer. */
+    public int busyReplies() {
+        return busyReplies.get();
     }
 
     public int connections() {
@@ -147,7 +170,11 @@ public final class TestSmtpServer implements AutoCloseable {
             private final List<String> recipients = new ArrayList<>();
 
             @Override
-            public void from(String from) {
+            public void from(String from) throws RejectException {
+                if (Instant.now().isBefore(busyUntil)) {
+                    busyReplies.incrementAndGet();
+                    throw new RejectException(421, "4.7.0 too many messages, slow down and try again later");
+                }
             }
 
             @Override
@@ -182,6 +209,12 @@ public final class TestSmtpServer implements AutoCloseable {
                     }
                     if (local.startsWith("fail2-") && attempt <= 2) {
                         throw new RejectException(451, "4.3.0 not yet (attempt " + attempt + ")");
+                    }
+                    if (local.startsWith("greylist-")) {
+                        Instant seen = firstSeen.computeIfAbsent(String.valueOf(messageId), k -> Instant.now());
+                        if (Instant.now().isBefore(seen.plus(greylist))) {
+                            throw new RejectException(451, "4.7.1 greylisted, try again later");
+                        }
                     }
                 }
                 Instant now = Instant.now();

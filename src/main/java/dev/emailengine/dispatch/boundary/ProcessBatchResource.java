@@ -37,6 +37,7 @@ public class ProcessBatchResource {
                             case RETRY_SCHEDULED -> "Sending failed; a retry is scheduled";
                             case DEAD_LETTERED -> "Sending failed permanently; moved to the dead letters";
                             case DEFERRED_BY_OUTAGE -> "SMTP server unavailable; the email stays queued";
+                            case DEFERRED_BY_THROTTLING -> "SMTP server is throttling; the email stays queued";
                         })
                         .add("processed", true)
                         .add("request_id", run.id())

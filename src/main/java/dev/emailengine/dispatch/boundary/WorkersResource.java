@@ -3,6 +3,7 @@ package dev.emailengine.dispatch.boundary;
 import static dev.emailengine.JsonConfiguration.JSON;
 
 import dev.emailengine.dispatch.control.Dispatcher;
+import dev.emailengine.dispatch.control.SmtpCircuitBreaker;
 import dev.emailengine.dispatch.control.Worker;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -13,6 +14,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -52,10 +54,17 @@ public class WorkersResource {
             }
             workers.add(entry);
         }
-        var breaker = dispatcher.breaker();
-        JsonObjectBuilder smtp = JSON.createObjectBuilder().add("state", breaker.state().name().toLowerCase());
+        // One snapshot: read field by field, the breaker could close in between.
+        SmtpCircuitBreaker.Snapshot breaker = dispatcher.breaker().snapshot();
+        JsonObjectBuilder smtp = JSON.createObjectBuilder().add("state", lower(breaker.state()));
+        if (breaker.cause() != null) {
+            smtp.add("cause", lower(breaker.cause()));
+        }
         if (breaker.lastError() != null) {
-            smtp.add("last_error", breaker.lastError()).add("next_probe_at", breaker.nextProbeAt().toString());
+            smtp.add("last_error", breaker.lastError());
+        }
+        if (breaker.nextProbeAt() != null) {
+            smtp.add("next_probe_at", breaker.nextProbeAt().toString());
         }
         return JSON.createObjectBuilder()
                 .add("auto_processing_enabled", dispatcher.autoProcessingEnabled())
@@ -67,6 +76,10 @@ public class WorkersResource {
                         .add("active_workers", active)
                         .add("workers", workers))
                 .build();
+    }
+
+    private static String lower(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
     }
 
     @POST

@@ -13,15 +13,16 @@ import java.time.Instant;
 
 /**
  * One attempt at one claimed email: compose, send, and tell the queue what became of it. The
- * email always leaves this method reported as sent, to be retried, dead, or deferred by an
- * outage: never still claimed.
+ * email always leaves this method reported as sent, to be retried, dead, or held back by the
+ * breaker (an outage or a throttling server): never still claimed, even when composing or
+ * sending it ran out of memory.
  */
 public class Deliverer {
 
     private static final System.Logger LOG = System.getLogger(Deliverer.class.getName());
 
     public enum Outcome {
-        SENT, RETRY_SCHEDULED, DEAD_LETTERED, DEFERRED_BY_OUTAGE
+        SENT, RETRY_SCHEDULED, DEAD_LETTERED, DEFERRED_BY_OUTAGE, DEFERRED_BY_THROTTLING
     }
 
     private final MailQueue queue;
@@ -43,17 +44,23 @@ public class Deliverer {
         this.clock = clock;
     }
 
+    /**
+     * @throws Error after reporting the email as a transient failure, when composing or sending
+     *         it threw one: the caller decides whether to back off
+     */
     public Outcome deliver(QueuedEmail email, SmtpConnection connection) {
         Instant claimed = clock.instant();
         long start = System.nanoTime();
         try {
             connection.send(composer.compose(session, email), composer.envelope(email));
         } catch (MessagingException | RuntimeException e) {
-            Outcome outcome = report(email, DeliveryFailure.of(e));
-            if (outcome == Outcome.RETRY_SCHEDULED || outcome == Outcome.DEAD_LETTERED) {
-                metrics.failed(connection.owner(), outcome == Outcome.RETRY_SCHEDULED);
-            }
-            return outcome;
+            return failed(email, connection, DeliveryFailure.of(e));
+        } catch (Error e) {
+            // Out of memory on a huge email, a stack overflow in a library: that email's failure.
+            // It goes back with a retry spent, so one that always does this ends as a dead letter.
+            connection.close();
+            failed(email, connection, DeliveryFailure.of(e));
+            throw e;
         }
         breaker.recordSuccess();
         queue.delivered(email, new Attempt(clock.instant(), Attempt.Outcome.SENT, 250, "accepted"));
@@ -62,8 +69,20 @@ public class Deliverer {
         return Outcome.SENT;
     }
 
-    /** Opens the connection as the breaker's probe; true when the server answered. */
+    private Outcome failed(QueuedEmail email, SmtpConnection connection, DeliveryFailure failure) {
+        Outcome outcome = report(email, failure);
+        if (outcome == Outcome.RETRY_SCHEDULED || outcome == Outcome.DEAD_LETTERED) {
+            metrics.failed(connection.owner(), outcome == Outcome.RETRY_SCHEDULED);
+        }
+        return outcome;
+    }
+
+    /**
+     * Opens a fresh connection as the breaker's outage probe; true when the server answered. A
+     * connection kept from before the outage proves nothing, so it is closed first.
+     */
     public boolean probe(SmtpConnection connection) {
+        connection.close();
         try {
             connection.open();
             breaker.recordSuccess();
@@ -92,13 +111,21 @@ public class Deliverer {
                     new Attempt(now, Attempt.Outcome.PERMANENT_FAILURE, failure.smtpCode(), failure.message()));
             return Outcome.DEAD_LETTERED;
         }
+        if (failure.throttling() && breaker.recordThrottling(email.id(), failure.message(), failure.serverBusy())) {
+            LOG.log(Level.WARNING, "{0} held back: the SMTP server is throttling ({1}); next try at {2}", email.id(),
+                    failure.message(), breaker.nextProbeAt());
+            queue.defer(email);
+            return Outcome.DEFERRED_BY_THROTTLING;
+        }
         var attempt = new Attempt(now, Attempt.Outcome.TRANSIENT_FAILURE, failure.smtpCode(), failure.message());
-        int retryNumber = email.retryCount() + 1;
-        if (retryNumber > email.maxRetries()) {
+        var retryAt = retryPolicy.retryAt(email, now);
+        if (retryAt.isEmpty()) {
+            LOG.log(Level.WARNING, "{0} given up after {1} retries: {2}", email.id(), email.retryCount(),
+                    email.retryCount() >= email.maxRetries() ? "MAX_RETRIES used up" : "MAX_QUEUE_LIFETIME is over");
             queue.deadLetter(email, attempt);
             return Outcome.DEAD_LETTERED;
         }
-        queue.retryLater(email, attempt, retryPolicy.nextAttemptAt(now, retryNumber));
+        queue.retryLater(email, attempt, retryAt.get());
         return Outcome.RETRY_SCHEDULED;
     }
 }

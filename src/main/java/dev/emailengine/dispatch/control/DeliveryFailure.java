@@ -12,29 +12,53 @@ import java.util.regex.Pattern;
  * permanent: retrying cannot help. 4xx replies, lost connections and timeouts are transient. A
  * connection lost after DATA was sent is ambiguous and counts as transient: the resend carries
  * the same Message-ID, so receivers can drop the duplicate. Failing to connect or log in at all
- * ({@code serverUnreachable}) is the server's outage, not the email's failure.
+ * ({@code serverUnreachable}) is the server's outage, not the email's failure. {@code enhancedStatus}
+ * is the RFC 3463 code after the reply code ({@code 4.7.1}), when the server sent one.
  */
-public record DeliveryFailure(boolean permanent, Integer smtpCode, String message, boolean serverUnreachable) {
+public record DeliveryFailure(boolean permanent, Integer smtpCode, String message, boolean serverUnreachable,
+        String enhancedStatus) {
 
     private static final Pattern LEADING_CODE = Pattern.compile("^\\s*([245]\\d\\d)[\\s-]");
+    private static final Pattern ENHANCED_STATUS = Pattern.compile("^\\s*[245]\\d\\d[\\s-]+([245]\\.\\d{1,3}\\.\\d{1,3})\\b");
 
-    public static DeliveryFailure of(Exception e) {
+    /** Anything a send can throw, an {@link Error} included: it is then a transient failure of that email. */
+    public static DeliveryFailure of(Throwable e) {
         Integer code = smtpCode(e);
         String text = describe(e);
+        String enhanced = enhancedStatus(e);
         if (e instanceof SmtpUnavailableException) {
-            return new DeliveryFailure(false, code, text, true);
+            return new DeliveryFailure(false, code, text, true, enhanced);
         }
         if (code != null) {
-            return new DeliveryFailure(code >= 500, code, text, false);
+            return new DeliveryFailure(code >= 500, code, text, false, enhanced);
         }
         if (e instanceof AddressException) {
-            return new DeliveryFailure(true, null, text, false);
+            return new DeliveryFailure(true, null, text, false, null);
         }
         if (e instanceof SendFailedException sfe && sfe.getInvalidAddresses() != null
                 && sfe.getInvalidAddresses().length > 0) {
-            return new DeliveryFailure(true, null, text, false);
+            return new DeliveryFailure(true, null, text, false, null);
         }
-        return new DeliveryFailure(false, null, text, false);
+        if (e instanceof Error) {
+            text = "internal error: " + e;
+        }
+        return new DeliveryFailure(false, null, text, false, null);
+    }
+
+    /**
+     * {@code 421}: the server is closing the channel, whatever the email; it speaks for the
+     * server as a whole.
+     */
+    public boolean serverBusy() {
+        return smtpCode != null && smtpCode == 421;
+    }
+
+    /**
+     * A sign the server is slowing us down (rate limits, greylisting: {@code 450}/{@code 451
+     * 4.7.x}, {@code 454 4.7.0}) rather than objecting to this email; {@code 421} always is.
+     */
+    public boolean throttling() {
+        return serverBusy() || (!permanent && enhancedStatus != null && enhancedStatus.startsWith("4.7."));
     }
 
     /**
@@ -57,6 +81,18 @@ public record DeliveryFailure(boolean permanent, Integer smtpCode, String messag
                 Matcher m = LEADING_CODE.matcher(t.getMessage());
                 if (m.find()) {
                     return Integer.valueOf(m.group(1));
+                }
+            }
+        }
+        return null;
+    }
+
+    static String enhancedStatus(Throwable e) {
+        for (Throwable t = e; t != null; t = next(t)) {
+            if (t.getMessage() != null) {
+                Matcher m = ENHANCED_STATUS.matcher(t.getMessage());
+                if (m.find()) {
+                    return m.group(1);
                 }
             }
         }

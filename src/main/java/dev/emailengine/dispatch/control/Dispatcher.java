@@ -1,6 +1,7 @@
 package dev.emailengine.dispatch.control;
 
 import dev.emailengine.metrics.control.EmailMetrics;
+import dev.emailengine.queue.control.Durations;
 import dev.emailengine.queue.control.MailQueue;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -21,15 +22,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Starts {@code NUM_WORKERS} workers on the server's managed scheduled executor when the
- * application starts, and stops them when it stops, letting an email being sent finish first.
+ * application starts, restarts one whose task ended, and stops them when it stops, letting an
+ * email being sent finish first.
  */
 @Singleton
 @Startup
@@ -40,6 +38,7 @@ public class Dispatcher {
 
     private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    private static final Duration SUPERVISION_INTERVAL = Duration.ofSeconds(5);
 
     @Resource(name = "concurrent/emailengine/workers")
     ManagedScheduledExecutorService executor;
@@ -66,12 +65,16 @@ public class Dispatcher {
     int pollingIntervalSeconds;
 
     @Inject
-    @ConfigProperty(name = "retry.base.delay", defaultValue = "1")
+    @ConfigProperty(name = "retry.base.delay", defaultValue = "60")
     double retryBaseDelaySeconds;
 
     @Inject
-    @ConfigProperty(name = "retry.max.delay", defaultValue = "300")
+    @ConfigProperty(name = "retry.max.delay", defaultValue = "3600")
     double retryMaxDelaySeconds;
+
+    @Inject
+    @ConfigProperty(name = "max.queue.lifetime", defaultValue = "48h")
+    String maxQueueLifetime;
 
     @Inject
     @ConfigProperty(name = "outage.probe.interval", defaultValue = "1")
@@ -89,8 +92,7 @@ public class Dispatcher {
     @ConfigProperty(name = "sender.name")
     Optional<String> senderName;
 
-    private final List<Worker> workers = new ArrayList<>();
-    private final List<Future<?>> running = new ArrayList<>();
+    private WorkerPool pool = new WorkerPool(null, List.of());
     private final PauseSwitch pause = new PauseSwitch();
     private SmtpCircuitBreaker breaker;
     private Deliverer deliverer;
@@ -102,7 +104,8 @@ public class Dispatcher {
         if (from == null || from.isBlank()) {
             throw new IllegalStateException("No sender address: set SENDER_EMAIL (or mail.from on the mail session)");
         }
-        var retryPolicy = new RetryPolicy(seconds(retryBaseDelaySeconds), seconds(retryMaxDelaySeconds));
+        var retryPolicy = new RetryPolicy(seconds(retryBaseDelaySeconds), seconds(retryMaxDelaySeconds),
+                Durations.parse("MAX_QUEUE_LIFETIME", maxQueueLifetime));
         breaker = new SmtpCircuitBreaker(seconds(probeIntervalSeconds), seconds(probeMaxIntervalSeconds),
                 Clock.systemUTC());
         deliverer = new Deliverer(queue, session, new MimeComposer(from, senderName.orElse(null)), retryPolicy,
@@ -113,36 +116,24 @@ public class Dispatcher {
             return;
         }
         Duration pollingInterval = Duration.ofSeconds(Math.max(1, pollingIntervalSeconds));
+        var workers = new ArrayList<Worker>();
         for (int i = 1; i <= Math.max(1, numWorkers); i++) {
             String name = "worker-" + i;
-            var worker = new Worker(name, queue, deliverer, new SmtpConnection(session, name), breaker, pause,
-                    pollingInterval);
-            workers.add(worker);
-            running.add(executor.submit(worker));
+            workers.add(new Worker(name, queue, deliverer, new SmtpConnection(session, name), breaker, pause,
+                    pollingInterval));
         }
+        pool = new WorkerPool(executor, workers);
+        pool.start(SUPERVISION_INTERVAL);
         LOG.log(Level.INFO, "{0} workers started, sending as {1}", workers.size(), from);
     }
 
     @PreDestroy
     void stop() {
-        workers.forEach(Worker::requestStop);
+        pool.requestStop();
         queue.wakeAll();
         breaker.wakeAll();
         pause.wakeAll();
-        long deadline = System.nanoTime() + STOP_GRACE.toNanos();
-        for (Future<?> task : running) {
-            try {
-                task.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                // An email still being sent when the grace ends stays claimed; start-up requeues it.
-                task.cancel(true);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                task.cancel(true);
-            } catch (ExecutionException | java.util.concurrent.CancellationException e) {
-                LOG.log(Level.WARNING, "a worker ended with an error: {0}", e.getMessage());
-            }
-        }
+        pool.awaitStop(STOP_GRACE);
         synchronized (manualConnection) {
             manualConnection.close();
         }
@@ -184,7 +175,7 @@ public class Dispatcher {
     }
 
     public List<Worker> workers() {
-        return List.copyOf(workers);
+        return pool.workers();
     }
 
     public boolean autoProcessingEnabled() {

@@ -13,11 +13,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * A long-running worker task: claims the next due email, delivers it on its own SMTP connection,
  * and when nothing is due waits on the queue, which wakes it the moment an email arrives; the
  * polling interval only bounds how long an idle worker sleeps. While delivery is paused or the
- * SMTP server is out (see {@link SmtpCircuitBreaker}) it claims nothing.
+ * SMTP server is out or throttling (see {@link SmtpCircuitBreaker}) it claims nothing. Nothing
+ * thrown in a step ends the loop, an {@link Error} included: the worker backs off (1 s, doubling
+ * to {@link #MAX_BACKOFF} while errors repeat) and carries on; only a stop request or an
+ * interrupt ends it, and {@link WorkerPool} restarts a worker that ended without being asked to.
  */
 public class Worker implements Runnable {
 
     private static final System.Logger LOG = System.getLogger(Worker.class.getName());
+    static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final String id;
     private final MailQueue queue;
@@ -31,6 +36,7 @@ public class Worker implements Runnable {
     private volatile boolean stopRequested;
     private volatile boolean running;
     private volatile String currentEmail;
+    private int consecutiveErrors;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong totalLatencyNanos = new AtomicLong();
@@ -51,7 +57,7 @@ public class Worker implements Runnable {
         running = true;
         LOG.log(Level.INFO, "{0} started", id);
         try {
-            while (!stopRequested) {
+            while (!stopRequested && !Thread.currentThread().isInterrupted()) {
                 step();
             }
         } finally {
@@ -69,17 +75,48 @@ public class Worker implements Runnable {
             }
             switch (breaker.acquire()) {
                 case WAIT -> breaker.awaitChange(pollingInterval);
-                case PROBE -> deliverer.probe(connection);
+                case PROBE -> probe();
+                case TRIAL -> trial();
                 case SEND -> claimAndDeliver();
             }
+            consecutiveErrors = 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            stopRequested = true;
-        } catch (RuntimeException e) {
-            // A bug or an unavailable container service must not kill the worker; pause so a
-            // persistent fault does not spin.
-            LOG.log(Level.ERROR, id + " hit an unexpected error; continuing", e);
-            pauseAfterError();
+        } catch (Throwable e) { // an Error too: an OOM caused by one request must end no worker
+            // A bug, an unavailable container service or a lack of memory must not end the
+            // worker; back off so a persistent fault neither spins nor floods the log.
+            consecutiveErrors++;
+            logSafely(e);
+            backOff();
+        }
+    }
+
+    private void probe() {
+        try {
+            deliverer.probe(connection);
+        } catch (RuntimeException | Error e) {
+            breaker.probeFailed(String.valueOf(e));
+            throw e;
+        }
+    }
+
+    /** The breaker holds everyone for throttling: this worker's next email finds out whether it is over. */
+    private void trial() {
+        Deliverer.Outcome outcome = null;
+        try {
+            Optional<QueuedEmail> next = queue.claimNext();
+            if (next.isEmpty()) {
+                breaker.recordSuccess(); // nothing to send, nothing to be throttled; the next email will tell
+                return;
+            }
+            outcome = deliver(next.get());
+        } finally {
+            if (outcome == null) {
+                breaker.probeFailed("the trial delivery ended with an error");
+            } else if (outcome != Deliverer.Outcome.DEFERRED_BY_THROTTLING
+                    && outcome != Deliverer.Outcome.DEFERRED_BY_OUTAGE) {
+                breaker.recordSuccess(); // the server answered on the email's own account
+            }
         }
     }
 
@@ -93,31 +130,41 @@ public class Worker implements Runnable {
         }
     }
 
-    private void deliver(QueuedEmail email) {
+    private Deliverer.Outcome deliver(QueuedEmail email) {
         currentEmail = email.id();
         long start = System.nanoTime();
         try {
-            switch (deliverer.deliver(email, connection)) {
+            Deliverer.Outcome outcome = deliverer.deliver(email, connection);
+            switch (outcome) {
                 case SENT -> {
                     sent.incrementAndGet();
                     totalLatencyNanos.addAndGet(System.nanoTime() - start);
                 }
                 case RETRY_SCHEDULED, DEAD_LETTERED -> failed.incrementAndGet();
-                case DEFERRED_BY_OUTAGE -> {
+                case DEFERRED_BY_OUTAGE, DEFERRED_BY_THROTTLING -> {
                     // not the email's failure; the breaker now holds every worker
                 }
             }
+            return outcome;
         } finally {
             currentEmail = null;
         }
     }
 
-    private void pauseAfterError() {
+    private void logSafely(Throwable e) {
         try {
-            stopSignal.await(1, TimeUnit.SECONDS);
+            LOG.log(Level.ERROR, id + " hit an unexpected error; continuing", e);
+        } catch (Throwable ignored) { // out of memory even for the log line; backing off still helps
+        }
+    }
+
+    private void backOff() {
+        long seconds = FIRST_BACKOFF.toSeconds() << Math.min(consecutiveErrors - 1, 5);
+        Duration wait = Duration.ofSeconds(Math.min(seconds, MAX_BACKOFF.toSeconds()));
+        try {
+            stopSignal.await(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            stopRequested = true;
         }
     }
 

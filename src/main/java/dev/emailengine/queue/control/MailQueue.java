@@ -47,7 +47,8 @@ public class MailQueue {
     String dataDir;
 
     @Inject
-    @ConfigProperty(name = "max.retries", defaultValue = "3")
+    // Unset (QueuedEmail.NO_RETRY_LIMIT): only the dispatcher's queue lifetime bounds retries.
+    @ConfigProperty(name = "max.retries", defaultValue = "2147483647")
     int maxRetries;
 
     @Inject

@@ -12,7 +12,7 @@ public record EmailDetails(
         int priority,
         Instant createdAt,
         int retryCount,
-        int maxRetries,
+        Integer maxRetries,
         Instant nextAttemptAt,
         String lastError,
         List<Attempt> attempts) {
@@ -20,7 +20,8 @@ public record EmailDetails(
     public static EmailDetails of(QueuedEmail email, EmailState state) {
         boolean waiting = state == EmailState.QUEUED || state == EmailState.RETRYING;
         return new EmailDetails(email.id(), state.wireName(), email.message().toEmail(), email.message().subject(),
-                email.priority(), email.createdAt(), email.retryCount(), email.maxRetries(),
+                email.priority(), email.createdAt(), email.retryCount(),
+                email.maxRetries() == QueuedEmail.NO_RETRY_LIMIT ? null : email.maxRetries(),
                 waiting ? email.nextAttemptAt() : null, email.lastError(), email.attempts());
     }
 }

@@ -22,6 +22,12 @@ public record QueuedEmail(
 
     public static final int CURRENT_VERSION = 1;
 
+    /**
+     * {@code maxRetries} when MAX_RETRIES is unset. The largest int rather than a negative marker
+     * so that an older release reading the file still retries the email instead of giving up.
+     */
+    public static final int NO_RETRY_LIMIT = Integer.MAX_VALUE;
+
     public QueuedEmail {
         attempts = attempts == null ? List.of() : List.copyOf(attempts);
     }

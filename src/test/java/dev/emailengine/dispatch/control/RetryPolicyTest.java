@@ -1,14 +1,35 @@
 package dev.emailengine.dispatch.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.emailengine.queue.entity.Attempt;
+import dev.emailengine.queue.entity.EmailMessage;
+import dev.emailengine.queue.entity.QueuedEmail;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {
 
-    private final RetryPolicy policy = new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(60));
+    private static final Instant T0 = Instant.parse("2026-11-28T12:00:00Z");
+
+    private final RetryPolicy policy = new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofHours(1));
+
+    /** The defaults: a minute, doubling to an hour, for 48 hours. */
+    private final RetryPolicy defaults = new RetryPolicy(Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofHours(48));
+
+    private static QueuedEmail email(Instant createdAt, int maxRetries) {
+        return QueuedEmail.accept("batch_1795000000000_00000001", 2, createdAt, maxRetries,
+                EmailMessage.of("x@example.com", "s", "b", null), null);
+    }
+
+    private static Attempt greylisted(Instant at) {
+        return new Attempt(at, Attempt.Outcome.TRANSIENT_FAILURE, 451, "451 4.7.1 greylisted");
+    }
 
     @RepeatedTest(20)
     void delaysDoubleWithAtMostTwentyPercentJitterAndStopAtTheCap() {
@@ -19,5 +40,53 @@ class RetryPolicyTest {
         }
         assertEquals(60_000, policy.delayBefore(7).toMillis());
         assertEquals(60_000, policy.delayBefore(1_000).toMillis());
+    }
+
+    @Test
+    void withTheDefaultsAnEmailIsRetriedForFortyEightHoursThenGivenUpAtTheEndOfItsLifetime() {
+        QueuedEmail email = email(T0, QueuedEmail.NO_RETRY_LIMIT);
+        Instant now = T0;
+        int attempts = 1;
+        while (true) {
+            Optional<Instant> next = defaults.retryAt(email, now);
+            if (next.isEmpty()) {
+                break;
+            }
+            assertTrue(Duration.between(now, next.get()).compareTo(Duration.ofHours(1)) <= 0, "waits at most an hour");
+            email = email.withRetry(greylisted(now), next.get());
+            now = next.get();
+            attempts++;
+        }
+        assertEquals(T0.plus(Duration.ofHours(48)), now, "the last try is at the end of the lifetime, not after it");
+        // 1+2+4+8+16+32 minutes, then hourly (jitter shortens the count by at most one)
+        assertTrue(attempts >= 52 && attempts <= 55, attempts + " attempts");
+    }
+
+    @Test
+    void maxRetriesWhenSetStillBoundsTheRetries() {
+        QueuedEmail email = email(T0, 3);
+        Instant now = T0;
+        for (int retry = 1; retry <= 3; retry++) {
+            Instant next = defaults.retryAt(email, now).orElseThrow();
+            email = email.withRetry(greylisted(now), next);
+            now = next;
+        }
+        assertEquals(Optional.empty(), defaults.retryAt(email, now));
+    }
+
+    @Test
+    void theLifetimeCountsFromTheFirstFailureSoALateSendAtOrARequeueStartsItAfresh() {
+        Instant later = T0.plus(Duration.ofDays(3));
+        assertTrue(defaults.retryAt(email(T0, QueuedEmail.NO_RETRY_LIMIT), later).isPresent(),
+                "an email due three days after it was queued gets its full lifetime");
+
+        QueuedEmail retried = email(T0, QueuedEmail.NO_RETRY_LIMIT).withRetry(greylisted(T0), T0.plusSeconds(60));
+        assertFalse(defaults.retryAt(retried, T0.plus(Duration.ofHours(48))).isPresent());
+        QueuedEmail dead = retried.withAttempt(greylisted(T0.plus(Duration.ofHours(48))));
+        QueuedEmail requeued = dead.requeued(later);
+        Instant next = defaults.retryAt(requeued, later).orElseThrow();
+        requeued = requeued.withRetry(greylisted(later), next);
+        assertTrue(defaults.retryAt(requeued, later.plus(Duration.ofHours(47))).isPresent());
+        assertFalse(defaults.retryAt(requeued, later.plus(Duration.ofHours(48))).isPresent());
     }
 }

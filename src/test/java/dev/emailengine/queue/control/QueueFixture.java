@@ -1,0 +1,29 @@
+package dev.emailengine.queue.control;
+
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+
+/** A real {@link MailQueue} on a test directory, for the tests of other components. */
+public final class QueueFixture {
+
+    private QueueFixture() {
+    }
+
+    /** Starts {@code queue} (a subclass, to inject faults, or a plain one) on {@code dir}, without fsyncs. */
+    public static <Q extends MailQueue> Q start(Q queue, Path dir, int maxRetries) {
+        queue.dataDir = dir.toString();
+        queue.maxRetries = maxRetries;
+        queue.fsync = new Fsync() {
+            @Override
+            public void file(FileChannel channel, Path path) {
+                // durability is QueueFilesTest's subject
+            }
+
+            @Override
+            protected void forceDirectory(Path directory) {
+            }
+        };
+        queue.start();
+        return queue;
+    }
+}
