@@ -249,8 +249,13 @@ public class MailQueue {
         }
         settled(email.id());
         addToIndex(updated, clock.millis());
-        LOG.log(Level.INFO, "{0} retry {1} of {2} at {3}: {4}", email.id(), updated.retryCount(),
-                updated.maxRetries(), nextAttemptAt, attempt.message());
+        if (updated.maxRetries() == QueuedEmail.NO_RETRY_LIMIT) {
+            LOG.log(Level.INFO, "{0} retry {1} at {2}: {3}", email.id(), updated.retryCount(), nextAttemptAt,
+                    attempt.message());
+        } else {
+            LOG.log(Level.INFO, "{0} retry {1} of {2} at {3}: {4}", email.id(), updated.retryCount(),
+                    updated.maxRetries(), nextAttemptAt, attempt.message());
+        }
     }
 
     /** Returns a claimed email untouched (the SMTP server is out; the email did nothing wrong). */
