@@ -35,7 +35,8 @@ public class RetryPolicy {
             millis = max.toMillis();
         }
         long jitter = (long) (millis * 0.2 * ThreadLocalRandom.current().nextDouble());
-        return Duration.ofMillis(Math.min(millis + jitter, max.toMillis()));
+        // At the cap the jitter goes below it, so emails that failed together still spread out.
+        return Duration.ofMillis(millis + jitter <= max.toMillis() ? millis + jitter : max.toMillis() - jitter);
     }
 
     /**

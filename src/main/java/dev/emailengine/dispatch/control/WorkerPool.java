@@ -55,8 +55,9 @@ public class WorkerPool {
                 LOG.log(Level.WARNING, "{0} ended unexpectedly ({1}); starting it again", worker.id(), why(task));
                 tasks.set(i, executor.submit(worker));
                 restarts++;
-            } catch (RuntimeException e) {
-                // The executor refused (it is shutting down, or full): the next check tries again.
+            } catch (Throwable e) {
+                // The executor refused (it is shutting down, or full), or the JVM is short of memory:
+                // the next check tries again. Nothing may escape, or the executor would cancel this check.
                 LOG.log(Level.ERROR, "{0} could not be restarted: {1}", worker.id(), e.getMessage());
             }
         }

@@ -210,6 +210,10 @@ public class MailQueue {
                 setAside(entry.id(), e.getMessage());
             } catch (IOException e) {
                 LOG.log(Level.ERROR, "{0} could not be claimed: {1}", entry.id(), e.getMessage());
+            } catch (Error e) {
+                // Its file went back to pending (QueueFiles.claim); so does its index entry.
+                index.unclaim(entry.id(), clock.millis());
+                throw e;
             }
             index.finished(entry.id());
         }

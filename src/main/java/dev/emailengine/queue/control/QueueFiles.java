@@ -41,9 +41,14 @@ public class QueueFiles {
     private final Path cancelled;
     private final Fsync fsync;
     private final DurableFiles durable;
-    private final QueueJson json = new QueueJson();
+    private final QueueJson json;
 
     public QueueFiles(Path dataDir, Fsync fsync) {
+        this(dataDir, fsync, new QueueJson());
+    }
+
+    QueueFiles(Path dataDir, Fsync fsync, QueueJson json) {
+        this.json = json;
         this.queue = dataDir.resolve("queue");
         this.trash = dataDir.resolve("trash");
         this.deadLetter = dataDir.resolve("dead_letter");
@@ -201,7 +206,13 @@ public class QueueFiles {
         } catch (NoSuchFileException e) {
             return null;
         }
-        return json.read(Files.readAllBytes(processing));
+        try {
+            return json.read(Files.readAllBytes(processing));
+        } catch (Error e) {
+            // Out of memory reading a large email, say: it goes back as it was, not stuck claimed.
+            Files.move(processing, queue.resolve(id + PENDING), StandardCopyOption.ATOMIC_MOVE);
+            throw e;
+        }
     }
 
     /** Puts a claimed email back as pending with its updated record (a retry); durable. */

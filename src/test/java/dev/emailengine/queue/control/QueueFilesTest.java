@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emailengine.queue.entity.Attempt;
@@ -160,5 +161,24 @@ class QueueFilesTest {
 
         assertEquals(1, purged);
         assertEquals(List.of("batch_1795000000000_00000008.json"), RecordingFsync.names(data.resolve("trash")));
+    }
+
+    @Test
+    void anErrorWhileReadingAClaimedEmailPutsItBackAsPending() throws IOException {
+        var failing = new QueueJson() {
+            @Override
+            public QueuedEmail read(byte[] content) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+        };
+        var files = new QueueFiles(data, new Fsync(), failing);
+        files.writePending(email("batch_1795000000000_0000000e"));
+
+        assertThrows(OutOfMemoryError.class,
+                () -> files.claim("batch_1795000000000_0000000e"));
+
+        assertEquals(List.of("batch_1795000000000_0000000e.json"), RecordingFsync.names(data.resolve("queue")),
+                "back to pending, not stuck in processing until a restart");
+        assertNotNull(new QueueFiles(data, new Fsync()).claim("batch_1795000000000_0000000e"));
     }
 }
