@@ -6,11 +6,7 @@ import dev.emailengine.queue.control.MailQueue;
 import dev.emailengine.templates.control.Templates;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** The checks behind both health surfaces; each answers empty when healthy, or the reason it is not. */
 @ApplicationScoped
@@ -28,25 +24,9 @@ public class ComponentHealth {
     @Inject
     SmtpProbe smtp;
 
-    @Inject
-    @ConfigProperty(name = "min.free.disk.mb", defaultValue = "100")
-    long minFreeDiskMb;
-
-    /** The data directory is writable and has room for more mail. */
+    /** The queue's store can take more mail (for files: the data directory is writable, with room). */
     public Optional<String> queueProblem() {
-        Path dir = queue.queueDirectory();
-        if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
-            return Optional.of("queue directory " + dir + " is not writable");
-        }
-        try {
-            long freeMb = Files.getFileStore(dir).getUsableSpace() / (1024 * 1024);
-            if (freeMb < minFreeDiskMb) {
-                return Optional.of(freeMb + " MB free under " + dir + ", below MIN_FREE_DISK_MB=" + minFreeDiskMb);
-            }
-        } catch (IOException e) {
-            return Optional.of("cannot read free space of " + dir + ": " + e.getMessage());
-        }
-        return Optional.empty();
+        return queue.storageProblem();
     }
 
     public Optional<String> templatesProblem() {

@@ -6,7 +6,6 @@ import dev.emailengine.queue.entity.DeadLetterPage;
 import dev.emailengine.queue.entity.EmailDetails;
 import dev.emailengine.queue.entity.EmailMessage;
 import dev.emailengine.queue.entity.IdempotencyRecord;
-import dev.emailengine.queue.entity.Location;
 import dev.emailengine.queue.entity.QueueStatus;
 import dev.emailengine.queue.entity.QueuedEmail;
 import jakarta.annotation.PostConstruct;
@@ -17,22 +16,25 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The one owner of the queue. File work (writes, fsyncs, renames) happens outside any lock so
- * parallel requests share fsyncs; only the in-memory index is synchronised, which is what makes
- * claims, lookups and status pages cheap. Concurrency is bean-managed because the container's
- * default write lock would serialise every enqueue behind one disk sync.
+ * The queue's life cycle, in front of the store that keeps it ({@link QueueStore}, chosen by
+ * {@code QUEUE_STORE}): new emails get their ids and retry budget here, every state change is
+ * logged with the email's id and counted, and the store makes it durable. Concurrency is
+ * bean-managed because the container's default write lock would serialise every enqueue behind
+ * one disk sync; the store is safe for concurrent callers.
  */
 @Singleton
 @Startup
@@ -41,6 +43,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class MailQueue {
 
     private static final System.Logger LOG = System.getLogger(MailQueue.class.getName());
+
+    @Inject
+    @ConfigProperty(name = "queue.store", defaultValue = "file")
+    String storeKind;
 
     @Inject
     @ConfigProperty(name = "data.dir", defaultValue = "./data")
@@ -60,6 +66,10 @@ public class MailQueue {
     int idempotencyCacheSize;
 
     @Inject
+    @ConfigProperty(name = "min.free.disk.mb", defaultValue = "100")
+    long minFreeDiskMb;
+
+    @Inject
     EmailMetrics metrics;
 
     // No field initialisers: the CDI container builds a proxy of this bean, running the
@@ -68,28 +78,41 @@ public class MailQueue {
     Clock clock;
     Fsync fsync;
 
-    private QueueIndex index;
     private EmailIds ids;
-    private QueueFiles files;
-    private BulkJournals journals;
-    private QueueView view;
-    private IdempotencyRecords idempotency;
+    private QueueStore store;
 
     @PostConstruct
     void start() {
         clock = clock == null ? Clock.systemUTC() : clock;
         fsync = fsync == null ? new Fsync() : fsync;
         metrics = metrics == null ? new EmailMetrics() : metrics;
-        index = new QueueIndex();
         ids = new EmailIds();
-        Path root = Path.of(dataDir).toAbsolutePath().normalize();
-        files = new QueueFiles(root, fsync);
-        journals = new BulkJournals(root, fsync);
-        view = new QueueView(index, files, clock);
-        idempotency = new IdempotencyRecords(root, Durations.parse("IDEMPOTENCY_TTL",
-                idempotencyTtl == null ? "24h" : idempotencyTtl), idempotencyCacheSize > 0 ? idempotencyCacheSize : 10_000,
-                fsync);
-        QueueRecovery.load(root, files, journals, idempotency, index, clock.millis());
+        String kind = storeKind == null ? "file" : storeKind.strip().toLowerCase(Locale.ROOT);
+        if (!kind.equals("file")) {
+            throw new IllegalStateException("QUEUE_STORE=" + storeKind + " is not a queue store this release has;"
+                    + " use QUEUE_STORE=file (the default)");
+        }
+        store = new FileQueueStore(Path.of(dataDir), fsync, new FollowingClock(),
+                Durations.parse("IDEMPOTENCY_TTL", idempotencyTtl == null ? "24h" : idempotencyTtl),
+                idempotencyCacheSize > 0 ? idempotencyCacheSize : 10_000, minFreeDiskMb);
+    }
+
+    /** The store reads the time through this, so a test that moves {@link #clock} moves the store's too. */
+    private final class FollowingClock extends Clock {
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return clock.withZone(zone);
+        }
+
+        @Override
+        public Instant instant() {
+            return clock.instant();
+        }
     }
 
     /**
@@ -109,7 +132,7 @@ public class MailQueue {
      * All or none: every email is durable before any becomes claimable, and a failure leaves
      * none of them queued. Ids follow the list's order, so so does delivery within a priority.
      * With an idempotency claim, the key's record is made durable in the same write as the
-     * emails (their pending file, or the bulk journal), so no crash can keep one without the other.
+     * emails, so no crash can keep one without the other.
      */
     public List<QueuedEmail> enqueueAll(List<EmailMessage> messages, int priority, String templateName,
             Instant dueAt, IdempotencyRecord.Claim claim) {
@@ -122,31 +145,9 @@ public class MailQueue {
         }
         IdempotencyRecord record = claim == null ? null
                 : new IdempotencyRecord(claim.keyHash(), claim.requestHash(), now, BulkJournals.ids(emails));
-        try {
-            if (emails.size() == 1) {
-                files.writePending(emails.get(0), record);
-            } else {
-                journals.track(files.writeBulk(emails, journals, record == null ? null : files.json().idempotency(record)),
-                        BulkJournals.ids(emails));
-            }
-        } catch (IOException e) {
-            throw new QueueStorageException("could not store the email" + (emails.size() == 1 ? "" : "s"), e);
-        }
-        if (record != null) {
-            try {
-                // Before the emails become claimable: a sent email's key must already be findable.
-                idempotency.remember(record);
-            } catch (IOException e) {
-                // The emails are queued and their own files carry the record; memory has it now, and
-                // start-up restores its file.
-                LOG.log(Level.ERROR, "could not write the idempotency record of {0}: {1}", emails.get(0).id(),
-                        e.getMessage());
-            }
-        }
+        store.store(emails, record);
         metrics.accepted(emails.size());
-        long nowMillis = clock.millis();
         for (QueuedEmail email : emails) {
-            addToIndex(email, nowMillis);
             if (due.isAfter(now)) {
                 LOG.log(Level.INFO, "{0} queued, priority {1}, not before {2}", email.id(), priority, due);
             } else {
@@ -156,103 +157,38 @@ public class MailQueue {
         return emails;
     }
 
-    /** What became of a cancel request. */
-    public enum Cancellation {
-        CANCELLED, ALREADY_CANCELLED, NOT_FOUND, TOO_LATE
+    /** Withdraws an email no worker has claimed. */
+    public QueueStore.Cancellation cancel(String id) {
+        QueueStore.Cancellation outcome = store.cancel(id);
+        if (outcome == QueueStore.Cancellation.CANCELLED) {
+            metrics.cancelled();
+        }
+        return outcome;
     }
 
-    /**
-     * Withdraws an email no worker has claimed. The index gives it up first, under its lock, so
-     * no worker can claim it afterwards; then the file moves to {@code cancelled/}.
-     */
-    public Cancellation cancel(String id) {
-        if (!EmailIds.isWellFormed(id)) {
-            return Cancellation.NOT_FOUND;
-        }
-        QueueIndex.Entry entry = index.removePending(id);
-        if (entry == null) {
-            if (index.stateOf(id, clock.millis()) != null || index.isDead(id)
-                    || files.find(id, Location.TRASH).isPresent()) {
-                return Cancellation.TOO_LATE;
-            }
-            return files.find(id, Location.CANCELLED).isPresent() ? Cancellation.ALREADY_CANCELLED
-                    : Cancellation.NOT_FOUND;
-        }
-        try {
-            if (files.cancel(id, clock.instant())) {
-                settled(id);
-                metrics.cancelled();
-                LOG.log(Level.INFO, "{0} cancelled", id);
-                return Cancellation.CANCELLED;
-            }
-            LOG.log(Level.WARNING, "{0} was in the index but its file was gone", id);
-            return Cancellation.NOT_FOUND;
-        } catch (IOException e) {
-            index.restore(entry);
-            throw new QueueStorageException("could not cancel " + id, e);
-        }
-    }
-
-    /** The best due email, renamed to processing and owned by the caller until it reports back. */
+    /** The best due email, owned by the caller until it reports back. */
     public Optional<QueuedEmail> claimNext() {
-        while (true) {
-            QueueIndex.Entry entry = index.claimNext(clock.millis());
-            if (entry == null) {
-                return Optional.empty();
-            }
-            try {
-                QueuedEmail email = files.claim(entry.id());
-                if (email != null) {
-                    return Optional.of(email);
-                }
-                LOG.log(Level.WARNING, "{0} vanished from the queue directory before it was claimed", entry.id());
-            } catch (CorruptQueueFileException e) {
-                setAside(entry.id(), e.getMessage());
-            } catch (IOException e) {
-                LOG.log(Level.ERROR, "{0} could not be claimed: {1}", entry.id(), e.getMessage());
-            } catch (Error e) {
-                // Its file went back to pending (QueueFiles.claim); so does its index entry.
-                index.unclaim(entry.id(), clock.millis());
-                throw e;
-            }
-            index.finished(entry.id());
-        }
+        return store.claimNext();
     }
 
     /** Blocks until an email may be due or {@code max} has passed; returns at once if one is due. */
     public void awaitWork(Duration max) throws InterruptedException {
-        index.awaitDue(max.toMillis(), clock);
+        store.awaitWork(max);
     }
 
     /** Wakes every waiting worker, for shutdown. */
     public void wakeAll() {
-        index.wakeAll();
+        store.wakeAll();
     }
 
     public void delivered(QueuedEmail email, Attempt attempt) {
-        try {
-            files.moveToTrash(email.withAttempt(attempt));
-        } catch (IOException e) {
-            LOG.log(Level.ERROR, "{0} was sent but could not be moved to the trash: {1}", email.id(), e.getMessage());
-        }
-        settled(email.id());
-        index.sent(email.id());
-        LOG.log(Level.INFO, "{0} sent", email.id());
+        store.delivered(email.withAttempt(attempt));
     }
 
     /** Puts the email back, due at {@code nextAttemptAt}; the caller has checked the retry budget. */
     public void retryLater(QueuedEmail email, Attempt attempt, Instant nextAttemptAt) {
         QueuedEmail updated = email.withRetry(attempt, nextAttemptAt);
-        try {
-            files.release(updated);
-        } catch (IOException e) {
-            // The processing file stays; start-up requeues it, so the email is delayed, not lost.
-            LOG.log(Level.ERROR, "{0} could not be put back for retry: {1}", email.id(), e.getMessage());
-            index.finished(email.id());
-            return;
-        }
-        settled(email.id());
-        addToIndex(updated, clock.millis());
+        store.retryLater(updated);
         if (updated.maxRetries() == QueuedEmail.NO_RETRY_LIMIT) {
             LOG.log(Level.INFO, "{0} retry {1} at {2}: {3}", email.id(), updated.retryCount(), nextAttemptAt,
                     attempt.message());
@@ -264,69 +200,44 @@ public class MailQueue {
 
     /** Returns a claimed email untouched (the SMTP server is out; the email did nothing wrong). */
     public void defer(QueuedEmail email) {
-        try {
-            files.unclaim(email.id());
-        } catch (IOException e) {
-            LOG.log(Level.ERROR, "{0} could not be put back: {1}", email.id(), e.getMessage());
-            index.finished(email.id());
-            return;
-        }
-        index.unclaim(email.id(), clock.millis());
-        LOG.log(Level.DEBUG, "{0} deferred: SMTP server unavailable", email.id());
+        store.defer(email);
     }
 
     public void deadLetter(QueuedEmail email, Attempt attempt) {
-        try {
-            files.moveToDeadLetter(email.withAttempt(attempt));
-        } catch (IOException e) {
-            LOG.log(Level.ERROR, "{0} could not be dead-lettered: {1}", email.id(), e.getMessage());
-            index.finished(email.id());
-            return;
+        if (store.deadLetter(email.withAttempt(attempt))) {
+            LOG.log(Level.WARNING, "{0} dead-lettered after {1} attempt(s): {2}", email.id(),
+                    email.attempts().size() + 1, attempt.message());
         }
-        settled(email.id());
-        index.dead(email.id());
-        LOG.log(Level.WARNING, "{0} dead-lettered after {1} attempt(s): {2}", email.id(), email.attempts().size() + 1,
-                attempt.message());
     }
 
-    /** One page of the queue, answered from memory alone. */
+    /** One page of the queue. */
     public QueueStatus status(int offset, int limit) {
-        return view.status(offset, limit);
+        return store.status(offset, limit);
     }
 
     /** Everything known about one email, wherever it is; empty for an unknown (or purged) id. */
     public Optional<EmailDetails> find(String id) {
-        return view.find(id);
+        return store.find(id);
     }
 
-    /** Newest first; reads only the files on the page. */
+    /** Newest first. */
     public DeadLetterPage deadLetters(int offset, int limit) {
-        return view.deadLetters(offset, limit);
+        return store.deadLetters(offset, limit);
     }
 
     /** Sends a dead letter back to the queue with a fresh retry budget; false if there is no such dead letter. */
     public boolean requeueDeadLetter(String id) {
-        if (!EmailIds.isWellFormed(id)) {
-            return false;
+        boolean requeued = store.requeueDeadLetter(id).isPresent();
+        if (requeued) {
+            LOG.log(Level.INFO, "{0} requeued from the dead letters", id);
         }
-        Optional<QueuedEmail> requeued;
-        try {
-            requeued = files.requeueDeadLetter(id, clock.instant());
-        } catch (IOException e) {
-            throw new QueueStorageException("could not requeue " + id, e);
-        }
-        if (requeued.isEmpty()) {
-            return false;
-        }
-        addToIndex(requeued.get(), clock.millis());
-        LOG.log(Level.INFO, "{0} requeued from the dead letters", id);
-        return true;
+        return requeued;
     }
 
     /** @return how many dead letters went back to the queue */
     public int requeueAllDeadLetters() {
         int requeued = 0;
-        for (String id : index.allDeadLetters()) {
+        for (String id : store.deadLetterIds()) {
             if (requeueDeadLetter(id)) {
                 requeued++;
             }
@@ -334,15 +245,9 @@ public class MailQueue {
         return requeued;
     }
 
-    /**
-     * Deletes sent and cancelled emails older than {@code retention}. Tombstones are synced first,
-     * so no bulk journal can bring back an email whose file this deletes.
-     */
-    public int purgeTrash(Duration retention) throws IOException {
-        journals.syncTombstones();
-        int purged = files.purgeTrash(clock.instant().minus(retention));
-        index.purged(purged);
-        return purged;
+    /** Deletes sent and cancelled emails finished longer than {@code retention} ago. */
+    public int purgeTrash(Duration retention) {
+        return store.purgeFinished(retention);
     }
 
     /**
@@ -350,45 +255,20 @@ public class MailQueue {
      * record is of {@code requestHash} (a repeat to answer), not for a mismatch.
      */
     public Optional<IdempotencyRecord> idempotencyRecord(String keyHash, String requestHash) {
-        return idempotency.find(keyHash, requestHash, clock.instant());
+        return store.idempotencyRecord(keyHash, requestHash);
     }
 
     /** Deletes idempotency records older than IDEMPOTENCY_TTL. */
-    public int purgeIdempotencyRecords() throws IOException {
-        return idempotency.purgeExpired(clock.instant());
+    public int purgeIdempotencyRecords() {
+        return store.purgeIdempotencyRecords();
     }
 
     public Duration idempotencyTtl() {
-        return idempotency.ttl();
+        return store.idempotencyTtl();
     }
 
-    /** Where pending emails are written: what health checks watch for space and permissions. */
-    public Path queueDirectory() {
-        return files.queueDirectory();
-    }
-
-    private void addToIndex(QueuedEmail email, long nowMillis) {
-        index.add(email.id(), email.priority(), email.nextAttemptAt().toEpochMilli(), email.createdAt().toEpochMilli(),
-                email.retryCount(), nowMillis);
-    }
-
-    /** The email is durable on its own now, or gone for good: its bulk journal no longer needs it. */
-    private void settled(String id) {
-        try {
-            journals.settled(id);
-        } catch (IOException e) {
-            // Retried before the next purge, and start-up tombstones it from where its file is.
-            LOG.log(Level.WARNING, "could not settle {0} in its bulk journal: {1}", id, e.getMessage());
-        }
-    }
-
-    private void setAside(String id, String reason) {
-        try {
-            files.moveClaimedAside(id, reason);
-            settled(id);
-            LOG.log(Level.ERROR, "{0} is unreadable and was moved to corrupt/: {1}", id, reason);
-        } catch (IOException e) {
-            LOG.log(Level.ERROR, "{0} is unreadable and could not be moved aside: {1}", id, e.getMessage());
-        }
+    /** Empty while the queue can take more mail; otherwise why not (for health checks). */
+    public Optional<String> storageProblem() {
+        return store.problem();
     }
 }

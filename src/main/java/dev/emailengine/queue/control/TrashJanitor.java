@@ -8,7 +8,6 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
@@ -60,7 +59,7 @@ public class TrashJanitor {
             if (expired > 0) {
                 LOG.log(Level.INFO, "purged {0} idempotency records older than {1}", expired, queue.idempotencyTtl());
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "trash purge failed: {0}", e.getMessage());
         }
     }

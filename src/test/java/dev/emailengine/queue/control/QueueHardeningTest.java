@@ -117,7 +117,7 @@ class QueueHardeningTest {
         MailQueue first = open();
         Instant nextYear = Instant.now().plus(Duration.ofDays(300));
         List<QueuedEmail> bulk = first.enqueueAll(messages("later", 3), 2, null, nextYear);
-        assertEquals(MailQueue.Cancellation.CANCELLED, first.cancel(bulk.get(1).id()));
+        assertEquals(QueueStore.Cancellation.CANCELLED, first.cancel(bulk.get(1).id()));
         first.purgeTrash(Duration.ZERO);
         assertEquals(List.of(), names("cancelled"), "retention 0 purged the cancelled file");
 
