@@ -1,8 +1,8 @@
 package dev.emailengine.dispatch.control;
 
-import dev.emailengine.metrics.control.EmailMetrics;
 import dev.emailengine.queue.control.MailQueue;
 import dev.emailengine.queue.entity.Attempt;
+import dev.emailengine.queue.entity.EmailEvent;
 import dev.emailengine.queue.entity.QueuedEmail;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -10,6 +10,7 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Consumer;
 
 /**
  * One attempt at one claimed email: compose, send, and tell the queue what became of it. The
@@ -31,11 +32,11 @@ public class Deliverer {
     private final RetryPolicy retryPolicy;
     private final SmtpCircuitBreaker breaker;
     private final Clock clock;
-    private final EmailMetrics metrics;
+    private final Consumer<EmailEvent> events;
 
     public Deliverer(MailQueue queue, Session session, MimeComposer composer, RetryPolicy retryPolicy,
-            SmtpCircuitBreaker breaker, Clock clock, EmailMetrics metrics) {
-        this.metrics = metrics;
+            SmtpCircuitBreaker breaker, Clock clock, Consumer<EmailEvent> events) {
+        this.events = events;
         this.queue = queue;
         this.session = session;
         this.composer = composer;
@@ -64,15 +65,16 @@ public class Deliverer {
         }
         breaker.recordSuccess();
         queue.delivered(email, new Attempt(clock.instant(), Attempt.Outcome.SENT, 250, "accepted"));
-        metrics.sent(connection.owner(), Duration.ofNanos(System.nanoTime() - start),
-                Duration.between(email.nextAttemptAt(), claimed));
+        Duration waited = Duration.between(email.nextAttemptAt(), claimed);
+        events.accept(new EmailEvent.Sent(email.id(), connection.owner(), Duration.ofNanos(System.nanoTime() - start),
+                waited.isNegative() ? Duration.ZERO : waited));
         return Outcome.SENT;
     }
 
     private Outcome failed(QueuedEmail email, SmtpConnection connection, DeliveryFailure failure) {
         Outcome outcome = report(email, failure);
         if (outcome == Outcome.RETRY_SCHEDULED || outcome == Outcome.DEAD_LETTERED) {
-            metrics.failed(connection.owner(), outcome == Outcome.RETRY_SCHEDULED);
+            events.accept(new EmailEvent.Failed(email.id(), connection.owner(), outcome == Outcome.RETRY_SCHEDULED));
         }
         return outcome;
     }

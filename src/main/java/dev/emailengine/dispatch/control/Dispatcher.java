@@ -1,8 +1,8 @@
 package dev.emailengine.dispatch.control;
 
-import dev.emailengine.metrics.control.EmailMetrics;
 import dev.emailengine.queue.control.Durations;
 import dev.emailengine.queue.control.MailQueue;
+import dev.emailengine.queue.entity.EmailEvent;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -14,6 +14,7 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.mail.Session;
 import java.lang.System.Logger.Level;
@@ -49,8 +50,9 @@ public class Dispatcher {
     @Inject
     MailQueue queue;
 
+    /** Delivery outcomes, for whoever watches (metrics). */
     @Inject
-    EmailMetrics metrics;
+    Event<EmailEvent> events;
 
     @Inject
     @ConfigProperty(name = "num.workers", defaultValue = "3")
@@ -109,7 +111,7 @@ public class Dispatcher {
         breaker = new SmtpCircuitBreaker(seconds(probeIntervalSeconds), seconds(probeMaxIntervalSeconds),
                 Clock.systemUTC());
         deliverer = new Deliverer(queue, session, new MimeComposer(from, senderName.orElse(null)), retryPolicy,
-                breaker, Clock.systemUTC(), metrics);
+                breaker, Clock.systemUTC(), events::fire);
         manualConnection = new SmtpConnection(session, "process-batch");
         if (!autoProcessing) {
             LOG.log(Level.INFO, "AUTO_PROCESSING_ENABLED is false: no workers started");

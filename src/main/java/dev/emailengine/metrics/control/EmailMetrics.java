@@ -1,13 +1,14 @@
 package dev.emailengine.metrics.control;
 
 import jakarta.annotation.PostConstruct;
+import dev.emailengine.queue.entity.EmailEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.lang.System.Logger.Level;
-import java.time.Duration;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counts what happens to emails. Always kept in process (the JMX view reads these); mirrored
+ * Counts what happens to emails, observing the {@link EmailEvent}s queue and dispatch fire. Always kept in process (the JMX view reads these); mirrored
  * into MicroProfile Metrics when the server provides it ({@link MicroProfileMetrics}), so a
  * server without MP Metrics still runs the application. No MP Metrics type appears here.
  */
@@ -33,37 +34,32 @@ public class EmailMetrics {
         }
     }
 
-    public void accepted(int count) {
-        accepted.add(count);
+    void accepted(@Observes EmailEvent.Accepted event) {
+        accepted.add(event.count());
         if (mp != null) {
-            mp.accepted(count);
+            mp.accepted(event.count());
         }
     }
 
-    public void cancelled() {
+    void cancelled(@Observes EmailEvent.Cancelled event) {
         cancelled.increment();
         if (mp != null) {
             mp.cancelled();
         }
     }
 
-    /**
-     * @param latency the SMTP send, compose to server acceptance
-     * @param waited from when the email was due to when a worker took it
-     */
-    public void sent(String worker, Duration latency, Duration waited) {
+    void sent(@Observes EmailEvent.Sent event) {
         sent.increment();
         if (mp != null) {
-            mp.sent(worker, latency, waited.isNegative() ? Duration.ZERO : waited);
+            mp.sent(event.worker(), event.latency(), event.waited());
         }
     }
 
-    /** A failed attempt: {@code willRetry} when another will follow, otherwise it went to the dead letters. */
-    public void failed(String worker, boolean willRetry) {
+    void failed(@Observes EmailEvent.Failed event) {
         failed.increment();
-        (willRetry ? retried : deadLettered).increment();
+        (event.willRetry() ? retried : deadLettered).increment();
         if (mp != null) {
-            mp.failed(worker, willRetry);
+            mp.failed(event.worker(), event.willRetry());
         }
     }
 

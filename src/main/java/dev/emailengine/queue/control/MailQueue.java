@@ -1,9 +1,9 @@
 package dev.emailengine.queue.control;
 
-import dev.emailengine.metrics.control.EmailMetrics;
 import dev.emailengine.queue.entity.Attempt;
 import dev.emailengine.queue.entity.DeadLetterPage;
 import dev.emailengine.queue.entity.EmailDetails;
+import dev.emailengine.queue.entity.EmailEvent;
 import dev.emailengine.queue.entity.EmailMessage;
 import dev.emailengine.queue.entity.IdempotencyRecord;
 import dev.emailengine.queue.entity.QueueStatus;
@@ -15,6 +15,7 @@ import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionManagement;
 import jakarta.ejb.TransactionManagementType;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -69,8 +70,9 @@ public class MailQueue {
     @ConfigProperty(name = "min.free.disk.mb", defaultValue = "100")
     long minFreeDiskMb;
 
+    /** Intake and cancels, for whoever watches (metrics); null outside a container. */
     @Inject
-    EmailMetrics metrics;
+    Event<EmailEvent> events;
 
     // No field initialisers: the CDI container builds a proxy of this bean, running the
     // constructor, wherever it is injected (per request in a request-scoped resource), and a
@@ -85,7 +87,6 @@ public class MailQueue {
     void start() {
         clock = clock == null ? Clock.systemUTC() : clock;
         fsync = fsync == null ? new Fsync() : fsync;
-        metrics = metrics == null ? new EmailMetrics() : metrics;
         ids = new EmailIds();
         String kind = storeKind == null ? "file" : storeKind.strip().toLowerCase(Locale.ROOT);
         if (!kind.equals("file")) {
@@ -146,7 +147,7 @@ public class MailQueue {
         IdempotencyRecord record = claim == null ? null
                 : new IdempotencyRecord(claim.keyHash(), claim.requestHash(), now, BulkJournals.ids(emails));
         store.store(emails, record);
-        metrics.accepted(emails.size());
+        fire(new EmailEvent.Accepted(emails.size()));
         for (QueuedEmail email : emails) {
             if (due.isAfter(now)) {
                 LOG.log(Level.INFO, "{0} queued, priority {1}, not before {2}", email.id(), priority, due);
@@ -161,7 +162,7 @@ public class MailQueue {
     public QueueStore.Cancellation cancel(String id) {
         QueueStore.Cancellation outcome = store.cancel(id);
         if (outcome == QueueStore.Cancellation.CANCELLED) {
-            metrics.cancelled();
+            fire(new EmailEvent.Cancelled(id));
         }
         return outcome;
     }
@@ -265,6 +266,12 @@ public class MailQueue {
 
     public Duration idempotencyTtl() {
         return store.idempotencyTtl();
+    }
+
+    private void fire(EmailEvent event) {
+        if (events != null) {
+            events.fire(event);
+        }
     }
 
     /** Empty while the queue can take more mail; otherwise why not (for health checks). */

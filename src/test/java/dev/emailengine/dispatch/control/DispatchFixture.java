@@ -1,6 +1,5 @@
 package dev.emailengine.dispatch.control;
 
-import dev.emailengine.metrics.control.EmailMetrics;
 import dev.emailengine.queue.control.MailQueue;
 import dev.emailengine.queue.control.QueueFixture;
 import dev.emailengine.queue.entity.EmailMessage;
@@ -36,7 +35,7 @@ final class DispatchFixture {
         this.session = Session.getInstance(props);
         this.deliverer = new Deliverer(queue, session, new MimeComposer("engine@emailengine.test", null),
                 new RetryPolicy(Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofHours(1)), breaker,
-                Clock.systemUTC(), new EmailMetrics());
+                Clock.systemUTC(), event -> { });
     }
 
     String enqueue(String to) {

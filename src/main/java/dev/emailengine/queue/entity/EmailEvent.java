@@ -1,0 +1,33 @@
+package dev.emailengine.queue.entity;
+
+import java.time.Duration;
+
+/**
+ * What happened to emails, fired as CDI events by the component that made it happen (the queue
+ * for intake and cancels, dispatch for delivery outcomes). Metrics, and later the dashboard and
+ * webhooks, observe these instead of being called: the components that change state never
+ * depend on the ones that watch.
+ */
+public sealed interface EmailEvent {
+
+    /** Emails were stored durably and will be sent. */
+    record Accepted(int count) implements EmailEvent {
+    }
+
+    /** An email was withdrawn before any attempt. */
+    record Cancelled(String id) implements EmailEvent {
+    }
+
+    /**
+     * The SMTP server accepted an email.
+     *
+     * @param latency the SMTP send, compose to server acceptance
+     * @param waited from when the email was due to when a worker took it
+     */
+    record Sent(String id, String worker, Duration latency, Duration waited) implements EmailEvent {
+    }
+
+    /** An attempt failed: {@code willRetry} when another will follow, otherwise the email was dead-lettered. */
+    record Failed(String id, String worker, boolean willRetry) implements EmailEvent {
+    }
+}
