@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes that survive a power cut: temp file, fsync, atomic rename, directory fsync. Temp names
@@ -16,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 public class DurableFiles {
 
     public static final String TEMP_PREFIX = ".tmp-";
+    private static final AtomicLong TEMP_SUFFIX = new AtomicLong(ThreadLocalRandom.current().nextLong() >>> 1);
 
     private final Fsync fsync;
 
@@ -66,9 +69,26 @@ public class DurableFiles {
         }
     }
 
-    /** Writes and fsyncs {@code content} under a temp name beside {@code name}; returns the temp file. */
+    /**
+     * Replaces (or creates) {@code dir/name} atomically with synced content, without syncing the
+     * directory: for a caller that renames several files and then syncs the directory once.
+     */
+    public void replace(Path dir, String name, byte[] content) throws IOException {
+        Path temp = writeTemp(dir, name, content);
+        try {
+            Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+    }
+
+    /**
+     * Writes and fsyncs {@code content} under a temp name of its own beside {@code name} (two
+     * writers of one file never share a temp file); returns the temp file.
+     */
     public Path writeTemp(Path dir, String name, byte[] content) throws IOException {
-        Path temp = dir.resolve(TEMP_PREFIX + name);
+        Path temp = dir.resolve(TEMP_PREFIX + name + "." + Long.toHexString(TEMP_SUFFIX.getAndIncrement()));
         try (var channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             var buffer = ByteBuffer.wrap(content);
             while (buffer.hasRemaining()) {

@@ -21,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -47,7 +46,6 @@ public class IdempotencyRecords {
     private final Jsonb jsonb = JsonbBuilder.create(new JsonbConfig()
             .withPropertyNamingStrategy(PropertyNamingStrategy.LOWER_CASE_WITH_UNDERSCORES));
     private final DurableFiles durable;
-    private final AtomicLong tempCounter = new AtomicLong();
     private final Map<String, Known> cache;
 
     /** What is kept of a key in memory: enough to refuse a different request without a disk read. */
@@ -109,8 +107,7 @@ public class IdempotencyRecords {
             cache.put(record.keyHash(), new Known(record.requestHash(), record.createdAt()));
         }
         String name = record.keyHash() + SUFFIX;
-        Path temp = durable.writeTemp(dir, name + "." + tempCounter.incrementAndGet(),
-                jsonb.toJson(record).getBytes(StandardCharsets.UTF_8));
+        Path temp = durable.writeTemp(dir, name, jsonb.toJson(record).getBytes(StandardCharsets.UTF_8));
         // The file's time is the record's: the purge reads times, not contents.
         Files.setLastModifiedTime(temp, FileTime.from(record.createdAt()));
         Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

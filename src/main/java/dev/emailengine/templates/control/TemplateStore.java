@@ -1,5 +1,6 @@
 package dev.emailengine.templates.control;
 
+import dev.emailengine.queue.control.DurableFiles;
 import dev.emailengine.queue.control.Fsync;
 import dev.emailengine.templates.entity.TemplateInfo;
 import dev.emailengine.templates.entity.TemplateSource;
@@ -11,22 +12,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The template files in {@code TEMPLATES_DIR}. Every write goes through a temp file of its own,
@@ -38,10 +34,9 @@ public class TemplateStore {
 
     private static final System.Logger LOG = System.getLogger(TemplateStore.class.getName());
 
-    static final String TEMP_PREFIX = ".tmp-";
+    static final String TEMP_PREFIX = DurableFiles.TEMP_PREFIX;
 
     /** Suffixes that make each temp file name unique, so two writes never share one. */
-    private static final AtomicLong TEMP_SUFFIX = new AtomicLong(ThreadLocalRandom.current().nextLong());
 
     /** The shape of {@code manifest.json}. */
     public record Manifest(List<TemplateInfo> templates) {
@@ -51,11 +46,13 @@ public class TemplateStore {
 
     private final Path dir;
     private final Fsync fsync;
+    private final DurableFiles durable;
     private final Jsonb jsonb = JsonbBuilder.create(new JsonbConfig().withFormatting(true));
 
     public TemplateStore(Path dir, Fsync fsync) {
         this.dir = dir;
         this.fsync = fsync;
+        this.durable = new DurableFiles(fsync);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -222,20 +219,6 @@ public class TemplateStore {
 
     /** Temp file, fsync, atomic rename; the caller fsyncs the directory once its renames are done. */
     private void replace(Path target, String content) throws IOException {
-        Path temp = target.resolveSibling(TEMP_PREFIX + target.getFileName() + "."
-                + Long.toHexString(TEMP_SUFFIX.getAndIncrement()));
-        try {
-            try (var channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                var bytes = StandardCharsets.UTF_8.encode(content);
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
-                fsync.file(channel, temp);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            Files.deleteIfExists(temp);
-            throw e;
-        }
+        durable.replace(dir, target.getFileName().toString(), content.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -68,7 +68,8 @@ class QueueFilesTest {
         assertEquals(List.of(
                 "file .tmp-batch_1795000000000_0000000a.json size=" + expected.length
                         + " dir=[.tmp-batch_1795000000000_0000000a.json]",
-                "dir queue dir=[batch_1795000000000_0000000a.json]"), fsync.events,
+                "dir queue dir=[batch_1795000000000_0000000a.json]"),
+                fsync.events.stream().map(e -> e.replaceAll("\\.json\\.[0-9a-f]+", ".json")).toList(),
                 "the content is synced under the temp name, then the rename, then the directory");
         assertEquals(email, new QueueJson().read(Files.readAllBytes(written)));
         assertEquals(List.of("batch_1795000000000_0000000a.json"), RecordingFsync.names(data.resolve("queue")),
