@@ -2,8 +2,8 @@ package dev.emailengine.queue.control;
 
 import dev.emailengine.queue.entity.DeadLetterPage;
 import dev.emailengine.queue.entity.EmailDetails;
+import dev.emailengine.queue.entity.EmailState;
 import dev.emailengine.queue.entity.IdempotencyRecord;
-import dev.emailengine.queue.entity.Location;
 import dev.emailengine.queue.entity.QueueStatus;
 import dev.emailengine.queue.entity.QueuedEmail;
 import java.io.IOException;
@@ -91,11 +91,11 @@ public class FileQueueStore implements QueueStore {
         }
         QueueIndex.Entry entry = index.removePending(id);
         if (entry == null) {
-            if (index.stateOf(id, clock.millis()) != null || index.isDead(id)
-                    || files.find(id, Location.TRASH).isPresent()) {
+            if (index.stateOf(id) != null || index.isDead(id)
+                    || files.find(id, EmailState.SENT).isPresent()) {
                 return Cancellation.TOO_LATE;
             }
-            return files.find(id, Location.CANCELLED).isPresent() ? Cancellation.ALREADY_CANCELLED
+            return files.find(id, EmailState.CANCELLED).isPresent() ? Cancellation.ALREADY_CANCELLED
                     : Cancellation.NOT_FOUND;
         }
         try {

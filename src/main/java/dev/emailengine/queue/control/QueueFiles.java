@@ -1,7 +1,7 @@
 package dev.emailengine.queue.control;
 
+import dev.emailengine.queue.entity.EmailState;
 import dev.emailengine.queue.entity.IdempotencyRecord;
-import dev.emailengine.queue.entity.Location;
 import dev.emailengine.queue.entity.QueuedEmail;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -251,12 +251,12 @@ public class QueueFiles {
     }
 
     /** Reads an email wherever it is; empty when no file holds it (unknown, or purged from the trash). */
-    public Optional<QueuedEmail> find(String id, Location location) {
-        Path file = switch (location) {
-            case PENDING -> queue.resolve(id + PENDING);
+    public Optional<QueuedEmail> find(String id, EmailState state) {
+        Path file = switch (state) {
+            case QUEUED, RETRYING -> queue.resolve(id + PENDING);
             case PROCESSING -> queue.resolve(id + PROCESSING);
-            case TRASH -> trash.resolve(id + PENDING);
-            case DEAD_LETTER -> deadLetter.resolve(id + PENDING);
+            case SENT -> trash.resolve(id + PENDING);
+            case DEAD -> deadLetter.resolve(id + PENDING);
             case CANCELLED -> cancelled.resolve(id + PENDING);
         };
         try {
@@ -296,8 +296,8 @@ public class QueueFiles {
     }
 
     /** Ids of the files in the trash or the dead letters (start-up only). */
-    public List<String> idsIn(Location location) throws IOException {
-        Path dir = location == Location.TRASH ? trash : deadLetter;
+    public List<String> idsIn(EmailState state) throws IOException {
+        Path dir = state == EmailState.SENT ? trash : deadLetter;
         var ids = new ArrayList<String>();
         for (Path file : list(dir, "batch_*" + PENDING)) {
             String name = file.getFileName().toString();

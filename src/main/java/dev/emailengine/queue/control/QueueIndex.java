@@ -1,5 +1,6 @@
 package dev.emailengine.queue.control;
 
+import dev.emailengine.queue.entity.EmailState;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -20,11 +21,8 @@ class QueueIndex {
     record Entry(String id, int priority, long sequence, long dueAtMillis, long createdAtMillis, int retryCount) {
     }
 
-    enum State {
-        PENDING, SCHEDULED_RETRY, PROCESSING
-    }
-
-    record Listed(Entry entry, State state) {
+    /** An email on a status page: where it stands, and whether it is due (claimable) now. */
+    record Listed(Entry entry, EmailState state, boolean due) {
     }
 
     /** A consistent view for a status page. */
@@ -161,16 +159,17 @@ class QueueIndex {
         return waiting.isEmpty() ? Long.MAX_VALUE : waiting.first().dueAtMillis();
     }
 
-    synchronized State stateOf(String id, long nowMillis) {
-        promoteDue(nowMillis);
+    /** PROCESSING, QUEUED or RETRYING while the index holds the email; null otherwise. */
+    synchronized EmailState stateOf(String id) {
         if (processing.containsKey(id)) {
-            return State.PROCESSING;
+            return EmailState.PROCESSING;
         }
         Entry entry = pending.get(id);
-        if (entry == null) {
-            return null;
-        }
-        return due.contains(entry) ? State.PENDING : State.SCHEDULED_RETRY;
+        return entry == null ? null : waitingState(entry);
+    }
+
+    private static EmailState waitingState(Entry entry) {
+        return entry.retryCount() > 0 ? EmailState.RETRYING : EmailState.QUEUED;
     }
 
     /**
@@ -180,9 +179,9 @@ class QueueIndex {
     synchronized List<Listed> page(int offset, int limit, long nowMillis) {
         promoteDue(nowMillis);
         var cursor = new PageCursor(offset, limit);
-        cursor.take(processing.values(), State.PROCESSING);
-        cursor.take(due, State.PENDING);
-        cursor.take(waiting, State.SCHEDULED_RETRY);
+        cursor.take(processing.values(), true, true);
+        cursor.take(due, false, true);
+        cursor.take(waiting, false, false);
         return cursor.page;
     }
 
@@ -201,7 +200,7 @@ class QueueIndex {
             this.limit = limit;
         }
 
-        void take(Iterable<Entry> entries, State state) {
+        void take(Iterable<Entry> entries, boolean claimed, boolean due) {
             for (Entry entry : entries) {
                 if (page.size() >= limit) {
                     return;
@@ -209,7 +208,7 @@ class QueueIndex {
                 if (skip > 0) {
                     skip--;
                 } else {
-                    page.add(new Listed(entry, state));
+                    page.add(new Listed(entry, claimed ? EmailState.PROCESSING : waitingState(entry), due));
                 }
             }
         }

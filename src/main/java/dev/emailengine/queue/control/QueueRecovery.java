@@ -1,6 +1,6 @@
 package dev.emailengine.queue.control;
 
-import dev.emailengine.queue.entity.Location;
+import dev.emailengine.queue.entity.EmailState;
 import dev.emailengine.queue.entity.QueuedEmail;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,8 +55,8 @@ final class QueueRecovery {
                     }
                 }
             }, log);
-            index.setSentCount(files.idsIn(Location.TRASH).size());
-            files.idsIn(Location.DEAD_LETTER).forEach(index::dead);
+            index.setSentCount(files.idsIn(EmailState.SENT).size());
+            files.idsIn(EmailState.DEAD).forEach(index::dead);
         } catch (IOException | UncheckedIOException e) {
             throw new QueueStorageException("cannot read the queue under " + root, e);
         }

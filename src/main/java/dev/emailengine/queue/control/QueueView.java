@@ -3,7 +3,6 @@ package dev.emailengine.queue.control;
 import dev.emailengine.queue.entity.DeadLetterPage;
 import dev.emailengine.queue.entity.EmailDetails;
 import dev.emailengine.queue.entity.EmailState;
-import dev.emailengine.queue.entity.Location;
 import dev.emailengine.queue.entity.QueueStatus;
 import dev.emailengine.queue.entity.QueuedEmail;
 import java.time.Clock;
@@ -17,8 +16,9 @@ import java.util.Optional;
  */
 final class QueueView {
 
-    private static final List<Location> LIFE_CYCLE = List.of(Location.PENDING, Location.PROCESSING,
-            Location.DEAD_LETTER, Location.TRASH, Location.CANCELLED);
+    /** Where to look, in life-cycle order; QUEUED stands for the pending file (queued or retrying). */
+    private static final List<EmailState> LIFE_CYCLE = List.of(EmailState.QUEUED, EmailState.PROCESSING,
+            EmailState.DEAD, EmailState.SENT, EmailState.CANCELLED);
 
     private final QueueIndex index;
     private final QueueFiles files;
@@ -48,44 +48,34 @@ final class QueueView {
             return Optional.empty();
         }
         for (int pass = 0; pass < 3; pass++) {
-            for (Location location : LIFE_CYCLE) {
-                Optional<QueuedEmail> email = files.find(id, location);
+            for (EmailState place : LIFE_CYCLE) {
+                Optional<QueuedEmail> email = files.find(id, place);
                 if (email.isPresent()) {
-                    return Optional.of(EmailDetails.of(email.get(), stateAt(location, email.get())));
+                    EmailState state = place == EmailState.QUEUED && email.get().retryCount() > 0 ? EmailState.RETRYING
+                            : place;
+                    return Optional.of(EmailDetails.of(email.get(), state));
                 }
             }
         }
         return Optional.empty();
     }
 
-    private static EmailState stateAt(Location location, QueuedEmail email) {
-        return switch (location) {
-            case PENDING -> email.retryCount() > 0 ? EmailState.RETRYING : EmailState.QUEUED;
-            case PROCESSING -> EmailState.PROCESSING;
-            case DEAD_LETTER -> EmailState.DEAD;
-            case TRASH -> EmailState.SENT;
-            case CANCELLED -> EmailState.CANCELLED;
-        };
-    }
-
     /** Newest first; reads only the files on the page. */
     DeadLetterPage deadLetters(int offset, int limit) {
         int total = index.snapshot(0, 0, clock.millis()).deadLetters();
         List<String> page = index.deadLetterPage(offset, limit);
-        var emails = page.stream().map(id -> files.find(id, Location.DEAD_LETTER)).flatMap(Optional::stream)
+        var emails = page.stream().map(id -> files.find(id, EmailState.DEAD)).flatMap(Optional::stream)
                 .map(e -> EmailDetails.of(e, EmailState.DEAD)).toList();
         return new DeadLetterPage(total, offset, limit, emails);
     }
 
     private static QueueStatus.Batch batch(QueueIndex.Listed listed) {
         QueueIndex.Entry e = listed.entry();
-        String state = switch (listed.state()) {
-            case PROCESSING -> "processing";
-            case PENDING -> "pending";
-            case SCHEDULED_RETRY -> "scheduled_retry";
-        };
-        return new QueueStatus.Batch(e.id(), e.id() + (listed.state() == QueueIndex.State.PROCESSING
-                ? QueueFiles.PROCESSING : QueueFiles.PENDING), 1, state, e.priority(),
+        boolean claimed = listed.state() == EmailState.PROCESSING;
+        // The original service's words: claimable now is "pending", waiting for its time "scheduled_retry".
+        String state = claimed ? "processing" : listed.due() ? "pending" : "scheduled_retry";
+        return new QueueStatus.Batch(e.id(), e.id() + (claimed ? QueueFiles.PROCESSING : QueueFiles.PENDING), 1,
+                state, e.priority(),
                 Instant.ofEpochMilli(e.createdAtMillis()), e.retryCount(), Instant.ofEpochMilli(e.dueAtMillis()));
     }
 }
