@@ -1,5 +1,6 @@
 package dev.emailengine.access.control;
 
+import dev.emailengine.platform.Digests;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -7,7 +8,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.SecurityContext;
 import java.lang.System.Logger.Level;
-import java.util.HexFormat;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -89,7 +90,7 @@ public class AccessPolicy {
      */
     public String callerOf(UnaryOperator<String> header) {
         String key = required() ? presentedKey(header) : null;
-        return key == null ? "" : HexFormat.of().formatHex(ApiKeys.digest(key));
+        return key == null ? "" : Digests.sha256Hex(key.getBytes(StandardCharsets.UTF_8));
     }
 
     /**

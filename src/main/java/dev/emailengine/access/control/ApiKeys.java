@@ -1,8 +1,8 @@
 package dev.emailengine.access.control;
 
+import dev.emailengine.platform.Digests;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -37,7 +37,7 @@ public final class ApiKeys {
                 .toList();
         for (int i = 0; i < keys.size(); i++) {
             String key = keys.get(i);
-            if (key.length() < MIN_KEY_LENGTH || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            if (key.length() < MIN_KEY_LENGTH || !Digests.isVisibleAscii(key)) {
                 // The key itself is never put in a message.
                 throw new IllegalArgumentException("API_KEYS entry " + (i + 1) + " must be at least " + MIN_KEY_LENGTH
                         + " printable ASCII characters without spaces");
@@ -76,10 +76,6 @@ public final class ApiKeys {
     }
 
     static byte[] digest(String key) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
+        return Digests.sha256(key);
     }
 }

@@ -106,7 +106,11 @@ public record DeliveryFailure(boolean permanent, Integer smtpCode, String messag
         return t.getCause() == t ? null : t.getCause();
     }
 
-    private static String describe(Throwable e) {
+    /**
+     * A failure's text for logs, health and attempt records: its message, and the next (or
+     * causing) exception's where Jakarta Mail hides the server's reply, at most 500 characters.
+     */
+    public static String describe(Throwable e) {
         String text = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
         Throwable cause = next(e);
         if (cause != null && cause.getMessage() != null && !text.contains(cause.getMessage())) {

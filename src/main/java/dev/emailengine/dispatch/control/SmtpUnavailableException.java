@@ -6,15 +6,6 @@ import jakarta.mail.MessagingException;
 public class SmtpUnavailableException extends MessagingException {
 
     public SmtpUnavailableException(Exception cause) {
-        super(describe(cause), cause);
-    }
-
-    private static String describe(Exception cause) {
-        String text = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage().strip();
-        if (cause instanceof MessagingException me && me.getNextException() != null
-                && me.getNextException().getMessage() != null) {
-            text = text + " (" + me.getNextException().getMessage().strip() + ")";
-        }
-        return text;
+        super(DeliveryFailure.describe(cause), cause);
     }
 }

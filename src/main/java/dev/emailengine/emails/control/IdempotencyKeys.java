@@ -1,6 +1,7 @@
 package dev.emailengine.emails.control;
 
 import dev.emailengine.JsonConfiguration;
+import dev.emailengine.platform.Digests;
 import dev.emailengine.problems.control.InvalidInputException;
 import dev.emailengine.problems.entity.FieldError;
 import dev.emailengine.queue.control.MailQueue;
@@ -10,10 +11,7 @@ import jakarta.inject.Inject;
 import jakarta.json.bind.Jsonb;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -85,7 +83,7 @@ public class IdempotencyKeys {
 
     /** Printable ASCII without spaces, as the IETF draft and every major API expect. */
     private static void checkKey(String key) {
-        if (key.isEmpty() || key.length() > MAX_KEY_LENGTH || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+        if (key.isEmpty() || key.length() > MAX_KEY_LENGTH || !Digests.isVisibleAscii(key)) {
             throw InvalidInputException.badRequest(HEADER,
                     "must be 1 to " + MAX_KEY_LENGTH + " printable ASCII characters without spaces");
         }
@@ -93,12 +91,6 @@ public class IdempotencyKeys {
 
     /** SHA-256 of {@code prefix}, a line break, then {@code bytes}, in hex. */
     private static String sha256(String prefix, byte[] bytes) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update((prefix + "\n").getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest.digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
+        return Digests.sha256Hex((prefix + "\n").getBytes(StandardCharsets.UTF_8), bytes);
     }
 }

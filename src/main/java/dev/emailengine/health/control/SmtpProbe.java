@@ -1,5 +1,6 @@
 package dev.emailengine.health.control;
 
+import dev.emailengine.dispatch.control.DeliveryFailure;
 import dev.emailengine.dispatch.control.Dispatcher;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -84,11 +85,7 @@ public class SmtpProbe {
             transport.connect();
             return Optional.empty();
         } catch (MessagingException e) {
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
-            if (e.getNextException() != null && e.getNextException().getMessage() != null) {
-                reason += " (" + e.getNextException().getMessage().strip() + ")";
-            }
-            return Optional.of(reason);
+            return Optional.of(DeliveryFailure.describe(e));
         }
     }
 }

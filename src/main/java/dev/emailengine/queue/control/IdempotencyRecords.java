@@ -1,5 +1,7 @@
 package dev.emailengine.queue.control;
 
+import dev.emailengine.platform.DurableFiles;
+import dev.emailengine.platform.Fsync;
 import dev.emailengine.queue.entity.IdempotencyRecord;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;

@@ -1,5 +1,6 @@
 package dev.emailengine.queue.control;
 
+import dev.emailengine.platform.Fsync;
 import dev.emailengine.queue.entity.Attempt;
 import dev.emailengine.queue.entity.DeadLetterPage;
 import dev.emailengine.queue.entity.EmailDetails;

@@ -1,7 +1,7 @@
 package dev.emailengine.templates.control;
 
-import dev.emailengine.queue.control.DurableFiles;
-import dev.emailengine.queue.control.Fsync;
+import dev.emailengine.platform.DurableFiles;
+import dev.emailengine.platform.Fsync;
 import dev.emailengine.templates.entity.TemplateInfo;
 import dev.emailengine.templates.entity.TemplateSource;
 import jakarta.json.bind.Jsonb;

@@ -1,7 +1,7 @@
 package dev.emailengine.templates.control;
 
+import dev.emailengine.platform.Fsync;
 import dev.emailengine.problems.control.InvalidInputException;
-import dev.emailengine.queue.control.Fsync;
 import dev.emailengine.templates.entity.RenderedEmail;
 import dev.emailengine.templates.entity.TemplateInfo;
 import dev.emailengine.templates.entity.TemplateSource;

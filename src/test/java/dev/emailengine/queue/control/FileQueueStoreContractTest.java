@@ -1,5 +1,6 @@
 package dev.emailengine.queue.control;
 
+import dev.emailengine.platform.Fsync;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.emailengine.queue.control;
 
+import dev.emailengine.platform.Fsync;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 

@@ -1,5 +1,6 @@
 package dev.emailengine.queue.control;
 
+import dev.emailengine.platform.Fsync;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

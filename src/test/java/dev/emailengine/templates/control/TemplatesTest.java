@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.emailengine.platform.Fsync;
 import dev.emailengine.problems.control.InvalidInputException;
 import dev.emailengine.problems.entity.FieldError;
-import dev.emailengine.queue.control.Fsync;
 import dev.emailengine.templates.entity.RenderedEmail;
 import dev.emailengine.templates.entity.TemplateInfo;
 import dev.emailengine.templates.entity.TemplateSource;

@@ -1,4 +1,4 @@
-package dev.emailengine.queue.control;
+package dev.emailengine.platform;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,4 +1,4 @@
-package dev.emailengine.queue.control;
+package dev.emailengine.platform;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
