@@ -238,7 +238,7 @@ class RunScriptIT {
             try {
                 await("run.sh to come up (see " + log + ")").atMost(START_DEADLINE).pollInterval(Duration.ofMillis(200))
                         .pollInSameThread() // answersBeforeUp is this thread's
-                        .failFast("run.sh gave up", () -> {
+                        .failFast("run.sh exited before the service was up; see " + log, () -> {
                             if (!run.process.isAlive()) {
                                 throw new AssertionError("run.sh exited with " + run.process.exitValue() + ":\n"
                                         + Files.readString(log));

@@ -147,7 +147,7 @@ public abstract class AppServer implements AutoCloseable {
         await("the application on " + getClass().getSimpleName() + " to answer (see " + serverLog() + ")")
                 .atMost(COMMAND_DEADLINE).pollInterval(Duration.ofMillis(250))
                 .ignoreException(UncheckedIOException.class) // not listening yet
-                .failFast("the server gave up", () -> {
+                .failFast("The deployment failed or the server exited; see " + serverLog(), () -> {
                     if (failed.getAsBoolean()) {
                         throw new AssertionError("The deployment failed; see " + serverLog());
                     }

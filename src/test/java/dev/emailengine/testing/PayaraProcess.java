@@ -56,7 +56,7 @@ public final class PayaraProcess implements AutoCloseable {
         var payara = new PayaraProcess(builder.start(), port, log);
         try {
             await("Payara Micro to be ready (see " + log + ")").atMost(START_DEADLINE).pollInterval(Duration.ofMillis(200))
-                    .failFast("Payara gave up", () -> {
+                    .failFast("Payara failed to deploy or exited; see " + log, () -> {
                         String output = newOutput(log, logStart);
                         if (output.contains("Exception while deploying")
                                 || Pattern.compile("Boot Command \\S+ failed").matcher(output).find()) {
