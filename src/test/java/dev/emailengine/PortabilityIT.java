@@ -1,5 +1,6 @@
 package dev.emailengine;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,6 +8,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.emailengine.testing.Api;
 import dev.emailengine.testing.AppServer;
+import dev.emailengine.testing.FreePorts;
 import dev.emailengine.testing.Jmx;
 import dev.emailengine.testing.LibertyServer;
 import dev.emailengine.testing.PayaraServer;
@@ -19,7 +21,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,7 @@ class PortabilityIT {
 
     @BeforeEach
     void startSmtpServer() throws Exception {
-        greenMail = new GreenMail(new ServerSetup(AppServer.freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        greenMail = new GreenMail(new ServerSetup(FreePorts.any(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         greenMail.setUser(SENDER, SENDER, SMTP_PASSWORD);
         greenMail.start();
     }
@@ -137,7 +138,7 @@ class PortabilityIT {
         assertTrue(((String) parts.getBodyPart(1).getContent()).contains("<h1>Welcome to ACME, Ada!</h1>"));
 
         String id = template.json().getString("request_id");
-        awaitState(api, id, "sent");
+        api.awaitState(id, "sent", Duration.ofSeconds(30));
         assertHealthy(api);
         awaitMbean(server, "EmailsSent", 2L);
     }
@@ -168,28 +169,9 @@ class PortabilityIT {
                 "emails_sent_total should be 2 in\n" + metrics.body());
     }
 
-    private static void awaitState(Api api, String id, String state) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            Api.Reply reply = api.get("email/" + id);
-            if (reply.status() == 200 && state.equals(reply.json().getString("state"))) {
-                return;
-            }
-            assertTrue(System.nanoTime() < deadline, "email " + id + " never became " + state + ": " + reply.body());
-            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
-        }
-    }
-
     /** The figure an operator reads in JConsole (or the server's JMX tooling). */
-    private static void awaitMbean(AppServer server, String attribute, long expected) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            Object value = server.mbeanAttribute(Jmx.EMAIL_ENGINE, attribute);
-            if (Long.valueOf(expected).equals(value)) {
-                return;
-            }
-            assertTrue(System.nanoTime() < deadline, attribute + " is " + value + ", expected " + expected);
-            LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
-        }
+    private static void awaitMbean(AppServer server, String attribute, long expected) {
+        await(attribute + " over JMX to be " + expected).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> server.mbeanAttribute(Jmx.EMAIL_ENGINE, attribute), Long.valueOf(expected)::equals);
     }
 }

@@ -1,5 +1,6 @@
 package dev.emailengine;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,15 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.emailengine.testing.Api;
+import dev.emailengine.testing.FreePorts;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.io.StringReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -35,7 +34,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -57,10 +55,10 @@ class RunScriptIT {
 
     @Test
     void withoutSmtpSettingsTheEmbeddedGreenMailCapturesTheReadmeExample() throws Exception {
-        int httpPort = freePort();
-        int apiPort = freePort();
+        int httpPort = FreePorts.any();
+        int apiPort = FreePorts.any();
         var env = new HashMap<String, String>();
-        env.put("GREENMAIL_SMTP_PORT", String.valueOf(freePort()));
+        env.put("GREENMAIL_SMTP_PORT", String.valueOf(FreePorts.any()));
         env.put("GREENMAIL_API_PORT", String.valueOf(apiPort));
         try (var run = RunningScript.start("embedded", httpPort, env)) {
             // No API_KEYS: open on loopback, as the README's first command promises.
@@ -78,8 +76,8 @@ class RunScriptIT {
             assertTrue(Files.readString(run.log).contains("the API is unauthenticated"), "run.sh warns without keys");
 
             run.stop();
-            assertFalse(listening(httpPort), "Payara Micro still listens after SIGTERM");
-            assertFalse(listening(apiPort), "GreenMail still listens after SIGTERM");
+            assertFalse(FreePorts.listening(httpPort), "Payara Micro still listens after SIGTERM");
+            assertFalse(FreePorts.listening(apiPort), "GreenMail still listens after SIGTERM");
         }
     }
 
@@ -97,22 +95,20 @@ class RunScriptIT {
     }
 
     /** The application's own rotating log under logs/ (server-config/payara/logging.properties). */
-    private static void awaitLogLine(String text) throws Exception {
+    private static void awaitLogLine(String text) {
         Path file = Path.of("logs", "email-engine.0.log");
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!(Files.exists(file) && Files.readString(file).contains(text))) {
-            assertTrue(System.nanoTime() < deadline, "no line with '" + text + "' in " + file.toAbsolutePath());
-            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
-        }
+        await("a line with '" + text + "' in " + file.toAbsolutePath())
+                .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> Files.exists(file) && Files.readString(file).contains(text));
     }
 
     @Test
     void withSmtpSettingsItLogsInToThatServerOverPlainSmtp() throws Exception {
-        int smtpPort = freePort();
+        int smtpPort = FreePorts.any();
         var greenMail = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         greenMail.setUser("sender@example.org", "sender@example.org", PASSWORD);
         greenMail.start();
-        try (var run = RunningScript.start("external-plain", freePort(), Map.of(
+        try (var run = RunningScript.start("external-plain", FreePorts.any(), Map.of(
                 "SMTP_SERVER", "127.0.0.1", "PORT", String.valueOf(smtpPort), "SMTP_SECURITY", "none",
                 "SENDER_EMAIL", "sender@example.org", "PASSWORD", PASSWORD))) {
             assertEquals(200, new Api(run.url()).post("email", README_EXAMPLE).status());
@@ -144,12 +140,12 @@ class RunScriptIT {
 
     @Test
     void withSmtpSecuritySslItSendsOverImplicitTls() throws Exception {
-        int smtpsPort = freePort();
+        int smtpsPort = FreePorts.any();
         // GreenMail's SMTPS uses a self-signed certificate: trusted here through SMTP_SSL_TRUST.
         var greenMail = new GreenMail(new ServerSetup(smtpsPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS));
         greenMail.setUser("tls@example.org", "tls@example.org", "pw");
         greenMail.start();
-        try (var run = RunningScript.start("external-ssl", freePort(), Map.of(
+        try (var run = RunningScript.start("external-ssl", FreePorts.any(), Map.of(
                 "SMTP_SERVER", "127.0.0.1", "PORT", String.valueOf(smtpsPort), "SMTP_SECURITY", "ssl",
                 "SMTP_SSL_TRUST", "127.0.0.1", "SMTP_SSL_CHECK_IDENTITY", "false", "SENDER_EMAIL", "tls@example.org", "PASSWORD", "pw"))) {
             assertEquals(200, new Api(run.url()).post("email", README_EXAMPLE).status());
@@ -195,30 +191,12 @@ class RunScriptIT {
 
     /** GreenMail's REST API, as the README tells a user to read captured mail. */
     private static JsonArray awaitCapturedMail(Api greenMailApi) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            Api.Reply inbox = greenMailApi.get("api/user/user@example.com/messages/");
-            if (inbox.status() == 200 && inbox.body().startsWith("[") && !inbox.body().equals("[]")) {
-                try (var reader = Json.createReader(new StringReader(inbox.body()))) {
-                    return reader.readArray();
-                }
-            }
-            assertTrue(System.nanoTime() < deadline, "no message in the embedded GreenMail: " + inbox.body());
-            LockSupport.parkNanos(Duration.ofMillis(100).toNanos()); // between polls, not before an assertion
-        }
-    }
-
-    static boolean listening(int port) {
-        try (var socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        Api.Reply inbox = await("a message in the embedded GreenMail")
+                .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> greenMailApi.get("api/user/user@example.com/messages/"),
+                        reply -> reply.status() == 200 && reply.body().startsWith("[") && !reply.body().equals("[]"));
+        try (var reader = Json.createReader(new StringReader(inbox.body()))) {
+            return reader.readArray();
         }
     }
 
@@ -254,23 +232,27 @@ class RunScriptIT {
             env.putAll(extraEnv);
             List<Path> runtimeDirsBefore = runtimeDirs();
             var run = new RunningScript(builder.start(), httpPort, log, data, runtimeDirsBefore);
-            long deadline = System.nanoTime() + START_DEADLINE.toNanos();
             // From the first moment, a client may only be refused (or told 503) until the service
             // answers: a 404 would read as "no such endpoint" rather than "not up yet".
             var answersBeforeUp = new ArrayList<Integer>();
-            while (!Files.readString(log).contains("Email Engine is up")) {
-                if (!answersBeforeUp.contains(200)) {
-                    run.healthStatus().ifPresent(answersBeforeUp::add);
-                }
-                if (!run.process.isAlive()) {
-                    throw new AssertionError("run.sh exited with " + run.process.exitValue() + ":\n"
-                            + Files.readString(log));
-                }
-                if (System.nanoTime() > deadline) {
-                    run.close();
-                    throw new AssertionError("run.sh did not come up within " + START_DEADLINE);
-                }
-                run.process.waitFor(200, TimeUnit.MILLISECONDS);
+            try {
+                await("run.sh to come up (see " + log + ")").atMost(START_DEADLINE).pollInterval(Duration.ofMillis(200))
+                        .pollInSameThread() // answersBeforeUp is this thread's
+                        .failFast("run.sh exited before the service was up; see " + log, () -> {
+                            if (!run.process.isAlive()) {
+                                throw new AssertionError("run.sh exited with " + run.process.exitValue() + ":\n"
+                                        + Files.readString(log));
+                            }
+                        })
+                        .until(() -> {
+                            if (!answersBeforeUp.contains(200)) {
+                                run.healthStatus().ifPresent(answersBeforeUp::add);
+                            }
+                            return Files.readString(log).contains("Email Engine is up");
+                        });
+            } catch (RuntimeException | AssertionError e) {
+                run.close();
+                throw e;
             }
             answersBeforeUp.removeIf(status -> status == 200 || status == 503);
             if (!answersBeforeUp.isEmpty()) {

@@ -1,5 +1,7 @@
 package dev.emailengine.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
@@ -62,6 +64,17 @@ public final class Api {
 
     public Reply get(String path, String... headers) {
         return send(request(path, headers).GET());
+    }
+
+    /**
+     * Polls GET /email/{id} until the email is in {@code state}, and returns that answer; fails
+     * after {@code atMost} showing the last answer.
+     */
+    public JsonObject awaitState(String id, String state, Duration atMost) {
+        return await(id + " to reach state " + state).atMost(atMost).pollInterval(Duration.ofMillis(50))
+                .until(() -> get("email/" + id),
+                        reply -> reply.status() == 200 && state.equals(reply.json().getString("state")))
+                .json();
     }
 
     /** Any method, any headers (given as name, value pairs, sent after the API key's). */

@@ -1,11 +1,10 @@
 package dev.emailengine.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.MalformedURLException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,10 +15,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -77,7 +74,7 @@ public abstract class AppServer implements AutoCloseable {
             throw new AssertionError("The server's log does not say it stopped (" + stoppedMessage() + "); see " + serverLog());
         }
         for (int port : ports()) {
-            if (listening(port)) {
+            if (FreePorts.listening(port)) {
                 throw new AssertionError("Something still listens on port " + port + " after the stop");
             }
         }
@@ -143,30 +140,22 @@ public abstract class AppServer implements AutoCloseable {
 
     /**
      * Polls GET /health until the application answers 200, failing early when {@code failed}
-     * finds the server's report of a failed deployment.
+     * finds the server's report of a failed deployment or the server exited.
      */
     protected final void awaitApplication(Process server, BooleanSupplier failed) {
-        long deadline = System.nanoTime() + COMMAND_DEADLINE.toNanos();
         var api = new Api(url());
-        while (true) {
-            if (failed.getAsBoolean()) {
-                throw new AssertionError("The deployment failed; see " + serverLog());
-            }
-            if (server != null && !server.isAlive()) {
-                throw new AssertionError("The server exited with " + server.exitValue() + "; see " + serverLog());
-            }
-            try {
-                if (api.get("health").status() == 200) {
-                    return;
-                }
-            } catch (UncheckedIOException notYetListening) {
-                // keep polling until the deadline
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("The application did not answer within " + COMMAND_DEADLINE + "; see " + serverLog());
-            }
-            LockSupport.parkNanos(Duration.ofMillis(250).toNanos());
-        }
+        await("the application on " + getClass().getSimpleName() + " to answer (see " + serverLog() + ")")
+                .atMost(COMMAND_DEADLINE).pollInterval(Duration.ofMillis(250))
+                .ignoreException(UncheckedIOException.class) // not listening yet
+                .failFast("The deployment failed or the server exited; see " + serverLog(), () -> {
+                    if (failed.getAsBoolean()) {
+                        throw new AssertionError("The deployment failed; see " + serverLog());
+                    }
+                    if (server != null && !server.isAlive()) {
+                        throw new AssertionError("The server exited with " + server.exitValue() + "; see " + serverLog());
+                    }
+                })
+                .until(() -> api.get("health").status() == 200);
     }
 
     protected final String serverLogText() {
@@ -182,43 +171,6 @@ public abstract class AppServer implements AutoCloseable {
             return new URL("http://127.0.0.1:" + port + "/");
         } catch (MalformedURLException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    public static boolean listening(int port) {
-        try (var socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    public static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    /** A base number such that base + every offset is a port nothing listens on. */
-    protected static int freePortBase(int... offsets) throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base = 20_000 + 100 * ThreadLocalRandom.current().nextInt(300);
-            boolean free = true;
-            for (int offset : offsets) {
-                free &= !listening(base + offset) && bindable(base + offset);
-            }
-            if (free) {
-                return base;
-            }
-        }
-        throw new IllegalStateException("no free block of ports");
-    }
-
-    private static boolean bindable(int port) {
-        try (var socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 

@@ -28,8 +28,8 @@ public final class LibertyServer extends AppServer {
 
     @Override
     public void start(Map<String, String> settings) throws Exception {
-        httpPort = freePort();
-        adminPort = freePort();
+        httpPort = FreePorts.any();
+        adminPort = FreePorts.any();
         var env = new HashMap<>(settings);
         env.put("WLP_USER_DIR", work.resolve("usr").toString());
         env.put("HTTP_PORT", String.valueOf(httpPort));

@@ -1,14 +1,16 @@
 package dev.emailengine.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.MalformedURLException;
-import java.net.ServerSocket;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * The built WAR on Payara Micro as a child process, started the way run.sh starts it, for tests
@@ -33,7 +35,7 @@ public final class PayaraProcess implements AutoCloseable {
      *            JVM's own environment is passed on except PATH and JAVA_HOME
      */
     public static PayaraProcess start(String name, Map<String, String> env) throws IOException, InterruptedException {
-        int port = freePort();
+        int port = FreePorts.any();
         Path log = Path.of("target", "payara-" + name + ".log");
         Path tmp = Files.createDirectories(Path.of("target", "payara-tmp-" + name));
         var builder = new ProcessBuilder("java", "-Xmx512m", "-Djava.io.tmpdir=" + tmp, "-jar",
@@ -52,22 +54,29 @@ public final class PayaraProcess implements AutoCloseable {
         childEnv.putAll(env);
         long logStart = Files.exists(log) ? Files.size(log) : 0;
         var payara = new PayaraProcess(builder.start(), port, log);
-        long deadline = System.nanoTime() + START_DEADLINE.toNanos();
-        while (true) {
-            String output = Files.readString(log).substring((int) logStart);
-            if (output.contains("Exception while deploying") || java.util.regex.Pattern.compile("Boot Command \\S+ failed").matcher(output).find()) {
-                payara.kill();
-                throw new AssertionError("Payara failed to deploy; see " + log);
-            }
-            if (output.contains(" ready in ")) {
-                return payara;
-            }
-            if (!payara.process.isAlive() || System.nanoTime() > deadline) {
-                payara.kill();
-                throw new AssertionError("Payara did not start; see " + log);
-            }
-            payara.process.waitFor(200, TimeUnit.MILLISECONDS);
+        try {
+            await("Payara Micro to be ready (see " + log + ")").atMost(START_DEADLINE).pollInterval(Duration.ofMillis(200))
+                    .failFast("Payara failed to deploy or exited; see " + log, () -> {
+                        String output = newOutput(log, logStart);
+                        if (output.contains("Exception while deploying")
+                                || Pattern.compile("Boot Command \\S+ failed").matcher(output).find()) {
+                            throw new AssertionError("Payara failed to deploy; see " + log);
+                        }
+                        if (!payara.process.isAlive()) {
+                            throw new AssertionError("Payara exited with " + payara.process.exitValue() + "; see " + log);
+                        }
+                    })
+                    .until(() -> newOutput(log, logStart).contains(" ready in "));
+        } catch (RuntimeException | AssertionError e) {
+            payara.kill();
+            throw e;
         }
+        return payara;
+    }
+
+    /** What the log gained since this start. */
+    private static String newOutput(Path log, long from) throws IOException {
+        return Files.readString(log).substring((int) from);
     }
 
     public URL url() {
@@ -109,12 +118,6 @@ public final class PayaraProcess implements AutoCloseable {
     public void close() throws InterruptedException {
         if (process.isAlive()) {
             kill();
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

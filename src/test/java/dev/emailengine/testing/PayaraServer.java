@@ -31,7 +31,7 @@ public final class PayaraServer extends AppServer {
     public void start(Map<String, String> settings) throws Exception {
         // create-domain --portbase: admin +48, HTTP +80, HTTPS +81, IIOP +37..39, JMS +76, JMX +86,
         // OSGi shell +66, debugger +9, Hazelcast +49 and +59.
-        portBase = freePortBase(48, 80, 81, 37, 38, 39, 76, 86, 66, 9, 49, 59);
+        portBase = FreePorts.blockFor(48, 80, 81, 37, 38, 39, 76, 86, 66, 9, 49, 59);
         var env = new HashMap<>(settings);
         env.put("PAYARA_HOME", home.toString());
         env.put("HTTP_PORT", String.valueOf(portBase + 80));

@@ -6,9 +6,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -68,7 +66,7 @@ public final class TestSmtpServer implements AutoCloseable {
     private volatile SMTPServer server;
 
     public TestSmtpServer(int servicePort) throws IOException {
-        this.smtpPort = freePort();
+        this.smtpPort = FreePorts.any();
         start();
         this.proxy = servicePort > 0 ? new ConnectionCountingProxy(servicePort, smtpPort) : null;
     }
@@ -228,14 +226,6 @@ public final class TestSmtpServer implements AutoCloseable {
             public void done() {
             }
         };
-    }
-
-    private static int freePort() {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Override

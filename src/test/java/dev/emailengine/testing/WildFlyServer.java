@@ -30,7 +30,7 @@ public final class WildFlyServer extends AppServer {
     @Override
     public void start(Map<String, String> settings) throws Exception {
         // Every socket of standalone.xml moves by the same offset; these are the ones it binds.
-        offset = freePortBase(HTTP, 8443, MANAGEMENT, 9993, 4712, 4713);
+        offset = FreePorts.blockFor(HTTP, 8443, MANAGEMENT, 9993, 4712, 4713);
         var env = new HashMap<>(settings);
         env.put("LAUNCH_JBOSS_IN_BACKGROUND", "1"); // standalone.sh passes SIGTERM on to the JVM
         settings(env);

@@ -27,9 +27,9 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -120,11 +120,8 @@ class SmtpProbeTest {
     }
 
     private static void await(BooleanSupplier condition, Supplier<String> failure) {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, failure);
-            LockSupport.parkNanos(Duration.ofMillis(10).toNanos()); // between polls, not before an assertion
-        }
+        Awaitility.await().atMost(DEADLINE).pollInterval(Duration.ofMillis(10))
+                .untilAsserted(() -> assertTrue(condition.getAsBoolean(), failure));
     }
 
     /**
