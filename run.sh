@@ -30,8 +30,24 @@ if [[ -z ${API_KEYS:-} ]]; then
 fi
 
 # --- build when the WAR or runtime is missing or older than the sources ----------------------
+# templates/ is two things: the source of the four default templates the WAR bundles (pom.xml
+# copies them to default-templates/, from where a deleted default is re-created at start-up) and,
+# as the default TEMPLATES_DIR, a directory the running service writes (PUT /templates, manifest
+# and restored defaults). Its modification times therefore say nothing: a PUT of a new template
+# would force a rebuild that puts nothing the service reads into the WAR. What matters is whether
+# a default's file differs from the copy in the WAR, compared by content against the WAR plugin's
+# webapp directory (what `mvn package` zipped into the WAR). A default deleted from templates/
+# needs no rebuild: the WAR's copy is what brings it back.
+default_templates_changed() {
+    local file bundled=target/email-engine/WEB-INF/classes/default-templates
+    for file in templates/{verify,welcome,password_reset,notification}.{txt,html}; do
+        [[ -f $file ]] || continue
+        cmp -s "$file" "$bundled/${file#templates/}" || return 0
+    done
+    return 1
+}
 if [[ ! -f $WAR || ! -f target/payara-micro.jar || ! -f target/greenmail-standalone.jar ]] \
-    || [[ -n $(find src pom.xml -newer "$WAR" -print -quit) ]]; then
+    || [[ -n $(find src pom.xml -newer "$WAR" -print -quit) ]] || default_templates_changed; then
     command -v mvn >/dev/null || fail "mvn is needed to build (apt-get install maven)"
     log "building (mvn package -DskipTests) ..."
     mvn -q -B package -DskipTests
@@ -66,7 +82,7 @@ trap 'exit 143' TERM
 
 wait_for_http() { # url, seconds, pid that must stay alive
     local deadline=$((SECONDS + $2))
-    until curl -fsS -o /dev/null "$1" 2>/dev/null; do
+    until curl -fsS --noproxy '*' -o /dev/null "$1" 2>/dev/null; do
         kill -0 "$3" 2>/dev/null || return 1
         ((SECONDS < deadline)) || return 1
         sleep 0.3
@@ -103,7 +119,7 @@ if [[ -n ${PASSWORD:-} ]]; then export SMTP_AUTH=true; else export SMTP_AUTH=fal
 # --- Payara Micro ----------------------------------------------------------------------------
 log "starting Payara Micro on http://$HTTP_BIND_ADDRESS:$HTTP_PORT (log: $RUN_DIR/payara.log, app log: logs/)"
 # Emptied here, not by the redirect below: that happens in the background and could let the
-# readiness check read an earlier run's "ready" line.
+# failure checks below read an earlier run's lines.
 : >"$RUN_DIR/payara.log"
 # shellcheck disable=SC2086
 java ${JAVA_OPTS:--Xmx512m} -Djava.io.tmpdir="$payara_tmp" -jar target/payara-micro.jar \
@@ -118,23 +134,50 @@ pids+=($payara)
 tail -n +1 -f --pid="$payara" "$RUN_DIR/payara.log" &
 pids+=($!)
 
+# Up means the application answers: GET /health (open without a key, always 200 with JSON once
+# deployed). Until post-deploy-commands.asadmin opens the listener the port refuses connections,
+# so "refused" is "not up yet". A wildcard bind is reached on loopback; any other address only
+# on itself.
+case $HTTP_BIND_ADDRESS in
+    0.0.0.0|::|'[::]') probe_host=127.0.0.1 ;;
+    \[*) probe_host=$HTTP_BIND_ADDRESS ;;
+    *:*) probe_host="[$HTTP_BIND_ADDRESS]" ;;
+    *) probe_host=$HTTP_BIND_ADDRESS ;;
+esac
+base_url="http://$probe_host:$HTTP_PORT"
+health=
+health_answers() {
+    local reply
+    # The first call may wait for the SMTP check (connect and login timeouts of the mail session).
+    reply=$(curl -sS --noproxy '*' --max-time 45 -w '\n%{http_code}' "$base_url/health" 2>/dev/null) || return 1
+    health=${reply%$'\n'*}
+    [[ ${reply##*$'\n'} == 200 && $health == '{'*'"status"'* ]]
+}
+# The log still tells failures HTTP cannot: a failed deployment may leave the port closed (or
+# serving 404s), so waiting for /health alone would sit out the whole deadline.
+fail_on_logged_failure() {
+    if grep -q -E 'Exception while (deploying|loading) the app|Failed to deploy|deploy failed' "$RUN_DIR/payara.log"; then
+        fail "the application failed to deploy; see $RUN_DIR/payara.log"
+    fi
+    # So does a failed boot command (a mail session without its password, say).
+    if grep -q -E 'Boot Command .* failed' "$RUN_DIR/payara.log"; then
+        fail "a server-config boot command failed; see $RUN_DIR/payara.log"
+    fi
+}
 deadline=$((SECONDS + 240))
-until grep -q -E 'Payara Micro .* ready in' "$RUN_DIR/payara.log"; do
+until health_answers; do
     kill -0 "$payara" 2>/dev/null || fail "Payara Micro exited during start-up; see $RUN_DIR/payara.log"
-    ((SECONDS < deadline)) || fail "Payara Micro did not start within 240 s"
+    fail_on_logged_failure
+    ((SECONDS < deadline)) || fail "Email Engine did not answer $base_url/health within 240 s; see $RUN_DIR/payara.log"
     sleep 0.5
 done
-# A failed deployment leaves Payara Micro running and serving 404s: treat it as the failure it is.
-if grep -q -E 'Exception while (deploying|loading) the app|Failed to deploy|deploy failed' "$RUN_DIR/payara.log"; then
-    fail "the application failed to deploy; see $RUN_DIR/payara.log"
-fi
-# So does a failed boot command (a mail session without its password, say).
-if grep -q -E 'Boot Command .* failed' "$RUN_DIR/payara.log"; then
-    fail "a server-config boot command failed; see $RUN_DIR/payara.log"
-fi
+fail_on_logged_failure
 
-log "Email Engine is up: http://127.0.0.1:$HTTP_PORT  (data: $DATA_DIR)"
-log "try: curl -X POST http://127.0.0.1:$HTTP_PORT/email -H 'Content-Type: application/json' \\"
+if [[ $health == *'"degraded"'* ]]; then
+    log "WARNING: GET /health says degraded (the SMTP server unreachable, say): curl $base_url/health"
+fi
+log "Email Engine is up: $base_url  (GET /health answered; data: $DATA_DIR)"
+log "try: curl -X POST $base_url/email -H 'Content-Type: application/json' \\"
 log "       -d '{\"to_email\": \"user@example.com\", \"subject\": \"Hello\", \"body\": \"Hi\"}'"
 if [[ $embedded == yes ]]; then
     log "captured mail: curl http://127.0.0.1:$GREENMAIL_API_PORT/api/user/user@example.com/messages/"

@@ -41,8 +41,10 @@ import org.junit.jupiter.api.Test;
  * {@code ./run.sh} as a new user runs it: with no SMTP settings it must bring up the service and
  * an embedded GreenMail; with SMTP settings it must send there, over plain SMTP with a login or
  * over implicit TLS; and SIGTERM must stop everything it started. Every start also checks that no
- * client is answered 404 while the server deploys, and the login run that nothing written is
- * open to other users or holds the SMTP password.
+ * client is answered 404 while the server deploys and that run.sh reports the service up only
+ * once GET /health answers; the login run checks that nothing written is open to other users or
+ * holds the SMTP password; and a deployment that fails makes run.sh exit at once, not at its
+ * start-up deadline.
  */
 class RunScriptIT {
 
@@ -92,6 +94,35 @@ class RunScriptIT {
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "run.sh should refuse at once");
         assertEquals(1, process.exitValue());
         assertTrue(Files.readString(log).contains("HTTP_BIND_ADDRESS=0.0.0.0 needs API_KEYS"), Files.readString(log));
+    }
+
+    @Test
+    void aFailedDeploymentEndsRunShWithAnErrorLongBeforeItsDeadline() throws Exception {
+        // A key under 16 characters passes run.sh and fails the application's deployment: the port
+        // then never answers, so only the log can tell run.sh to give up.
+        Path log = Path.of("target", "run-script-failed-deploy.log");
+        Path data = Files.createTempDirectory(Path.of("target"), "run-script-data-");
+        var builder = new ProcessBuilder("bash", "run.sh").redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> env = builder.environment();
+        RunningScript.clearInherited(env);
+        int httpPort = FreePorts.any();
+        env.put("HTTP_PORT", String.valueOf(httpPort));
+        env.put("DATA_DIR", data.toString());
+        env.put("GREENMAIL_SMTP_PORT", String.valueOf(FreePorts.any()));
+        env.put("GREENMAIL_API_PORT", String.valueOf(FreePorts.any()));
+        env.put("API_KEYS", "too-short");
+        Process process = builder.start();
+        try {
+            assertTrue(process.waitFor(START_DEADLINE.dividedBy(2).toSeconds(), TimeUnit.SECONDS),
+                    "run.sh still runs after a failed deployment:\n" + Files.readString(log));
+            assertEquals(1, process.exitValue(), Files.readString(log));
+            String output = Files.readString(log);
+            assertTrue(output.contains("the application failed to deploy"), output);
+            assertFalse(output.contains("Email Engine is up"), output);
+            assertFalse(FreePorts.listening(httpPort), "Payara Micro outlived run.sh");
+        } finally {
+            process.destroyForcibly();
+        }
     }
 
     /** The application's own rotating log under logs/ (server-config/payara/logging.properties). */
@@ -145,9 +176,12 @@ class RunScriptIT {
         var greenMail = new GreenMail(new ServerSetup(smtpsPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS));
         greenMail.setUser("tls@example.org", "tls@example.org", "pw");
         greenMail.start();
+        // With API keys too: run.sh must see the service up through GET /health, which needs none.
         try (var run = RunningScript.start("external-ssl", FreePorts.any(), Map.of(
                 "SMTP_SERVER", "127.0.0.1", "PORT", String.valueOf(smtpsPort), "SMTP_SECURITY", "ssl",
-                "SMTP_SSL_TRUST", "127.0.0.1", "SMTP_SSL_CHECK_IDENTITY", "false", "SENDER_EMAIL", "tls@example.org", "PASSWORD", "pw"))) {
+                "SMTP_SSL_TRUST", "127.0.0.1", "SMTP_SSL_CHECK_IDENTITY", "false", "SENDER_EMAIL", "tls@example.org", "PASSWORD", "pw",
+                "API_KEYS", System.getProperty("it.api.key")))) {
+            assertEquals(401, new Api(run.url()).withKey(null).post("email", README_EXAMPLE).status());
             assertEquals(200, new Api(run.url()).post("email", README_EXAMPLE).status());
 
             assertTrue(greenMail.waitForIncomingEmail(30_000, 1), "no email reached the TLS server");
@@ -222,11 +256,7 @@ class RunScriptIT {
             Path data = Files.createTempDirectory(Path.of("target"), "run-script-data-");
             var builder = new ProcessBuilder("bash", "run.sh").redirectErrorStream(true).redirectOutput(log.toFile());
             Map<String, String> env = builder.environment();
-            for (String inherited : new String[] {"SMTP_SERVER", "PORT", "SMTP_SECURITY", "SENDER_EMAIL", "SENDER_NAME",
-                    "PASSWORD", "DATA_DIR", "SMTP_SSL_ENABLE", "SMTP_STARTTLS_ENABLE", "SMTP_AUTH",
-                    "WORKER_POLLING_INTERVAL", "MAX_RETRIES", "RETRY_BASE_DELAY", "RETRY_MAX_DELAY", "API_KEYS"}) {
-                env.remove(inherited); // failsafe's settings are for the Arquillian tests
-            }
+            clearInherited(env);
             env.put("HTTP_PORT", String.valueOf(httpPort));
             env.put("DATA_DIR", data.toString());
             env.putAll(extraEnv);
@@ -259,7 +289,23 @@ class RunScriptIT {
                 run.close();
                 throw new AssertionError("GET /health answered " + answersBeforeUp + " while the service started");
             }
+            // "Up" is run.sh's promise that a client is answered now, not a guess from the log.
+            Api.Reply health = new Api(run.url()).withKey(null).get("health");
+            if (health.status() != 200 || !health.json().containsKey("status")) {
+                run.close();
+                throw new AssertionError("run.sh reported up, but GET /health answered " + health.status() + ": "
+                        + health.body());
+            }
             return run;
+        }
+
+        /** Failsafe's settings are for the Arquillian tests, not for run.sh. */
+        static void clearInherited(Map<String, String> env) {
+            for (String inherited : new String[] {"SMTP_SERVER", "PORT", "SMTP_SECURITY", "SENDER_EMAIL", "SENDER_NAME",
+                    "PASSWORD", "DATA_DIR", "SMTP_SSL_ENABLE", "SMTP_STARTTLS_ENABLE", "SMTP_AUTH",
+                    "WORKER_POLLING_INTERVAL", "MAX_RETRIES", "RETRY_BASE_DELAY", "RETRY_MAX_DELAY", "API_KEYS"}) {
+                env.remove(inherited);
+            }
         }
 
         /** The status of GET /health, or empty when the connection is refused. */
