@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Payara Server: creates Email Engine's resources in a running domain, from the same environment
-# variables as run.sh (README, "Deploy on Payara Server"):
+# variables as run.sh (docs/deploy.md, "Deploy on Payara Server"):
 #   server-config/payara/configure-server.sh [asadmin options, e.g. --port 4848]
 # then restart the domain and deploy target/email-engine.war. Needs asadmin on PATH or PAYARA_HOME.
 #

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The same target/email-engine.war on Payara Server, WildFly and Open Liberty, each unpacked from
  * Maven Central into target/runtimes/ and configured only from server-config/ with the commands
- * of the README's "Deploy on ..." sections. Each server sends one plain and one template email to
+ * of docs/deploy.md's "Deploy on ..." sections. Each server sends one plain and one template email to
  * GreenMail, logging in with a password that has ':', '=' and a space; reports healthy; shows the
  * queue figures in its MicroProfile surfaces and over JMX; and shuts down cleanly.
  */

@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 
 /**
  * A full application server from {@code target/runtimes/}, configured from {@code server-config/}
- * the way the README tells an operator to, with the built WAR deployed. Each server works in its
+ * the way docs/deploy.md tells an operator to, with the built WAR deployed. Each server works in its
  * own directory under {@code target/}, so the unpacked runtime is never modified and a second run
  * starts from the same clean state.
  *
