@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.emailengine.testing.Api;
 import dev.emailengine.testing.DeployedService;
 import dev.emailengine.testing.QueueDirectory;
-import dev.emailengine.testing.TestSmtpServer;
 import jakarta.json.JsonObject;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;

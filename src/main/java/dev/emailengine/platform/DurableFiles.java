@@ -32,13 +32,7 @@ public class DurableFiles {
 
     /** Returns only once {@code dir/name} holds {@code content} and its directory entry is on disk. */
     public void write(Path dir, String name, byte[] content) throws IOException {
-        Path temp = writeTemp(dir, name, content);
-        try {
-            Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            Files.deleteIfExists(temp);
-            throw e;
-        }
+        replace(dir, name, content);
         fsync.directory(dir);
     }
 

@@ -1,7 +1,7 @@
 package dev.emailengine.metrics.control;
 
-import jakarta.annotation.PostConstruct;
 import dev.emailengine.queue.entity.EmailEvent;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.lang.System.Logger.Level;

@@ -7,12 +7,12 @@ import dev.emailengine.queue.entity.Attempt;
 import dev.emailengine.queue.entity.EmailMessage;
 import dev.emailengine.queue.entity.IdempotencyRecord;
 import dev.emailengine.queue.entity.QueuedEmail;
+import jakarta.json.JsonException;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbConfig;
 import jakarta.json.bind.JsonbException;
 import jakarta.json.bind.config.PropertyNamingStrategy;
-import jakarta.json.JsonException;
 import jakarta.json.stream.JsonGenerator;
 import jakarta.json.stream.JsonParser;
 import java.io.ByteArrayInputStream;
@@ -21,8 +21,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.NoSuchElementException;
 import java.util.List;
+import java.util.NoSuchElementException;
 
 /**
  * The on-disk JSON of a queue file, snake_case like the REST API. Written with a streaming

@@ -1,7 +1,5 @@
 package dev.emailengine.queue.control;
 
-import dev.emailengine.platform.Fsync;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,17 +10,7 @@ class FileQueueStoreContractTest extends QueueStoreContract {
     @TempDir
     Path data;
 
-    private volatile boolean failing;
-
-    private final Fsync fsync = new Fsync() {
-        @Override
-        protected void forceDirectory(Path directory) throws IOException {
-            if (failing) {
-                throw new IOException("EIO on fsync of " + directory.getFileName());
-            }
-            super.forceDirectory(directory);
-        }
-    };
+    private final FailingDirectorySync fsync = new FailingDirectorySync(false);
 
     @Override
     QueueStore open() {
@@ -31,11 +19,11 @@ class FileQueueStoreContractTest extends QueueStoreContract {
 
     @Override
     void breakStorage() {
-        failing = true;
+        fsync.failing = true;
     }
 
     @Override
     void repairStorage() {
-        failing = false;
+        fsync.failing = false;
     }
 }

@@ -1,10 +1,10 @@
 package dev.emailengine.queue.control;
 
-import dev.emailengine.platform.Fsync;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.emailengine.platform.Fsync;
 import dev.emailengine.queue.entity.Attempt;
 import dev.emailengine.queue.entity.EmailDetails;
 import dev.emailengine.queue.entity.EmailMessage;
@@ -27,12 +27,7 @@ class MailQueueTest {
     Path data;
 
     private MailQueue open(Fsync fsync) {
-        var queue = new MailQueue();
-        queue.dataDir = data.toString();
-        queue.maxRetries = 3;
-        queue.fsync = fsync;
-        queue.start();
-        return queue;
+        return QueueFixture.start(data, 3, fsync);
     }
 
     private static EmailMessage message(String to) {

@@ -1,6 +1,5 @@
 package dev.emailengine.queue.control;
 
-import dev.emailengine.platform.Fsync;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.emailengine.platform.Fsync;
 import dev.emailengine.queue.entity.Attempt;
 import dev.emailengine.queue.entity.EmailMessage;
 import dev.emailengine.queue.entity.QueuedEmail;

@@ -10,6 +10,16 @@ public final class QueueFixture {
     private QueueFixture() {
     }
 
+    /** Starts a plain queue on {@code dir} with {@code fsync} (real ones, or failing ones), as a restart would. */
+    public static MailQueue start(Path dir, int maxRetries, Fsync fsync) {
+        var queue = new MailQueue();
+        queue.dataDir = dir.toString();
+        queue.maxRetries = maxRetries;
+        queue.fsync = fsync;
+        queue.start();
+        return queue;
+    }
+
     /** Starts {@code queue} (a subclass, to inject faults, or a plain one) on {@code dir}, without fsyncs. */
     public static <Q extends MailQueue> Q start(Q queue, Path dir, int maxRetries) {
         queue.dataDir = dir.toString();

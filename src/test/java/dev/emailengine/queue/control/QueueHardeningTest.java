@@ -1,11 +1,11 @@
 package dev.emailengine.queue.control;
 
-import dev.emailengine.platform.Fsync;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.emailengine.platform.Fsync;
 import dev.emailengine.queue.entity.Attempt;
 import dev.emailengine.queue.entity.EmailMessage;
 import dev.emailengine.queue.entity.IdempotencyRecord;
@@ -47,12 +47,7 @@ class QueueHardeningTest {
     }
 
     private MailQueue open(Fsync fsync) {
-        var queue = new MailQueue();
-        queue.dataDir = data.toString();
-        queue.maxRetries = 3;
-        queue.fsync = fsync;
-        queue.start();
-        return queue;
+        return QueueFixture.start(data, 3, fsync);
     }
 
     private static EmailMessage message(String to) {
@@ -259,23 +254,9 @@ class QueueHardeningTest {
 
     // --- 4. a 503 means not queued --------------------------------------------------------------
 
-    /** A disk whose directory syncs fail, as a failing device reports. */
-    private static final class FailingDirectorySync extends Fsync {
-        volatile boolean failing = true;
-
-        @Override
-        protected void forceDirectory(Path directory) throws IOException {
-            if (failing) {
-                throw new IOException("EIO on fsync of " + directory.getFileName());
-            }
-            super.forceDirectory(directory);
-        }
-    }
-
     @Test
     void whenTheDirectorySyncFailsNothingIsLeftThatARestartWouldSend() throws IOException {
-        var fsync = new FailingDirectorySync();
-        fsync.failing = false;
+        var fsync = new FailingDirectorySync(false);
         MailQueue queue = open(fsync);
         fsync.failing = true;
 
