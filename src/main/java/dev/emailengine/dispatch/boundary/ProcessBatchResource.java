@@ -1,6 +1,6 @@
 package dev.emailengine.dispatch.boundary;
 
-import static dev.emailengine.JsonConfiguration.JSON;
+import static dev.emailengine.platform.JsonConfiguration.JSON;
 
 import dev.emailengine.dispatch.control.Dispatcher;
 import jakarta.enterprise.context.RequestScoped;

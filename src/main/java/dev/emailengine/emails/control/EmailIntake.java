@@ -1,6 +1,7 @@
 package dev.emailengine.emails.control;
 
 import dev.emailengine.emails.entity.AcceptedBatch;
+import dev.emailengine.platform.RequestBodyReader;
 import dev.emailengine.emails.entity.AcceptedEmail;
 import dev.emailengine.emails.entity.BulkRequest;
 import dev.emailengine.emails.entity.EmailRequest;

@@ -1,6 +1,6 @@
 package dev.emailengine.emails.control;
 
-import dev.emailengine.JsonConfiguration;
+import dev.emailengine.platform.JsonConfiguration;
 import dev.emailengine.problems.control.InvalidInputException;
 import dev.emailengine.problems.entity.FieldError;
 import dev.emailengine.queue.control.MailQueue;

@@ -1,6 +1,6 @@
 package dev.emailengine.health.boundary;
 
-import static dev.emailengine.JsonConfiguration.JSON;
+import static dev.emailengine.platform.JsonConfiguration.JSON;
 
 import dev.emailengine.access.control.AccessPolicy;
 import dev.emailengine.health.control.ComponentHealth;

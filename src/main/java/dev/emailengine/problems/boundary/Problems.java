@@ -1,6 +1,6 @@
 package dev.emailengine.problems.boundary;
 
-import static dev.emailengine.JsonConfiguration.JSON;
+import static dev.emailengine.platform.JsonConfiguration.JSON;
 
 import dev.emailengine.problems.entity.FieldError;
 import jakarta.json.JsonObjectBuilder;

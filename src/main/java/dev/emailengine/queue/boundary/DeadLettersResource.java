@@ -1,6 +1,6 @@
 package dev.emailengine.queue.boundary;
 
-import static dev.emailengine.JsonConfiguration.JSON;
+import static dev.emailengine.platform.JsonConfiguration.JSON;
 
 import dev.emailengine.queue.control.MailQueue;
 import dev.emailengine.queue.entity.DeadLetterPage;

@@ -1,9 +1,9 @@
 package dev.emailengine.templates.boundary;
 
-import static dev.emailengine.JsonConfiguration.JSON;
+import static dev.emailengine.platform.JsonConfiguration.JSON;
 
 import dev.emailengine.emails.control.JsonFields;
-import dev.emailengine.emails.control.RequestBodyReader;
+import dev.emailengine.platform.RequestBodyReader;
 import dev.emailengine.problems.control.InvalidInputException;
 import dev.emailengine.problems.entity.FieldError;
 import dev.emailengine.templates.control.TemplateRenderer;

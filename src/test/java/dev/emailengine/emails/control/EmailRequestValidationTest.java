@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.emailengine.platform.RequestBodyReader;
 import dev.emailengine.problems.control.InvalidInputException;
 import dev.emailengine.problems.entity.FieldError;
 import dev.emailengine.queue.entity.EmailMessage;
