@@ -2,10 +2,13 @@ package dev.emailengine.queue.boundary;
 
 import static dev.emailengine.platform.JsonConfiguration.JSON;
 
+import dev.emailengine.platform.JsonRequests;
 import dev.emailengine.queue.control.MailQueue;
+import dev.emailengine.queue.entity.PageRequest;
 import dev.emailengine.queue.entity.DeadLetterPage;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.validation.Validator;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -32,13 +35,16 @@ public class DeadLettersResource {
     @Inject
     MailQueue queue;
 
+    @Inject
+    Validator validator;
+
     @GET
     @Operation(operationId = "listDeadLetters", summary = "Dead letters, newest first")
     @APIResponse(responseCode = "200", description = "One page", content = @Content(mediaType = "application/json", schema = @Schema(ref = "DeadLetterPage")))
     @APIResponse(responseCode = "400", description = "Invalid input, naming each field", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
     public DeadLetterPage list(@QueryParam("offset") @DefaultValue("0") int offset,
             @QueryParam("limit") @DefaultValue("100") int limit) {
-        Paging.check(offset, limit);
+        JsonRequests.validate(validator, new PageRequest(offset, limit));
         return queue.deadLetters(offset, limit);
     }
 
