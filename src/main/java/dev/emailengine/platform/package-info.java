@@ -1,6 +1,7 @@
 /**
- * Small helpers every component may use and that belong to none: durable file writes (temp,
- * fsync, rename, directory fsync) and their group-committed fsyncs, digests and text checks.
- * Depends on no other package of the application.
+ * What every component may use and none owns: the JSON-B configuration, reading a request body
+ * within limits, binding it to a record and checking its Bean Validation constraints, the
+ * constraints more than one component needs, durable file writes (temp, fsync, rename, directory
+ * fsync) with group-committed fsyncs, and digests. Depends on no business component.
  */
 package dev.emailengine.platform;

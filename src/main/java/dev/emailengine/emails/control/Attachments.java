@@ -1,5 +1,6 @@
 package dev.emailengine.emails.control;
 
+import dev.emailengine.emails.entity.AttachmentUpload;
 import dev.emailengine.problems.control.InvalidInputException;
 import dev.emailengine.problems.entity.FieldError;
 import dev.emailengine.queue.entity.Attachment;
@@ -28,14 +29,14 @@ public final class Attachments {
     }
 
     /** @throws InvalidInputException 413 when the decoded total exceeds {@code maxTotalBytes} */
-    static List<Attachment> check(List<Attachment> attachments, long maxTotalBytes, List<FieldError> errors) {
+    static List<Attachment> check(List<AttachmentUpload> attachments, long maxTotalBytes, List<FieldError> errors) {
         var result = new ArrayList<Attachment>();
         long total = 0;
         for (int i = 0; i < attachments.size(); i++) {
-            Attachment a = attachments.get(i);
+            AttachmentUpload a = attachments.get(i);
             String prefix = "attachments[" + i + "].";
             if (a.contentBase64() == null) {
-                continue; // already reported by the parser
+                continue; // already refused with the request
             }
             String type = a.contentType() == null ? DEFAULT_TYPE : a.contentType().strip().toLowerCase(Locale.ROOT);
             if (!CONTENT_TYPE.matcher(type).matches() || type.startsWith("multipart/")) {

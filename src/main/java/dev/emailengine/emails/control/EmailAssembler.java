@@ -1,6 +1,7 @@
 package dev.emailengine.emails.control;
 
 import dev.emailengine.emails.entity.EmailRequest;
+import dev.emailengine.platform.SingleLine;
 import dev.emailengine.problems.control.InvalidInputException;
 import dev.emailengine.problems.entity.FieldError;
 import dev.emailengine.queue.entity.Attachment;
@@ -16,8 +17,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Applies the rules of an email request and produces the fully rendered message to queue. Every
- * broken rule is reported at once; nothing is queued unless all hold.
+ * Applies the rules of an email request that need the templates, the clock or the configured
+ * limits (the request's own constraints hold already) and produces the fully rendered message to
+ * queue. Every broken rule is reported at once; nothing is queued unless all hold.
  */
 public class EmailAssembler {
 
@@ -63,7 +65,7 @@ public class EmailAssembler {
 
     private EmailMessage plain(EmailRequest request) {
         var errors = new ArrayList<FieldError>();
-        String to = HeaderValues.address("to_email", request.toEmail(), errors);
+        String to = request.toEmail().strip();
         String subject = subject(request.subject(), errors);
         if (request.body() == null || request.body().isBlank()) {
             errors.add(new FieldError("body", "is required unless template_name is given"));
@@ -87,8 +89,8 @@ public class EmailAssembler {
      */
     private EmailMessage fromTemplate(EmailRequest request) {
         var errors = new ArrayList<FieldError>();
-        String to = HeaderValues.address("to_email", request.toEmail(), errors);
-        String subjectOverride = request.subject() == null ? null : subject(request.subject(), errors);
+        String to = request.toEmail().strip();
+        String subjectOverride = request.subject();
         Options options = options(request, errors);
         failOn(errors);
         // The renderer stops at the limit: a small template can expand far past it.
@@ -110,10 +112,10 @@ public class EmailAssembler {
 
     private Options options(EmailRequest request, List<FieldError> errors) {
         return new Options(
-                HeaderValues.displayName("from_name", request.fromName(), errors),
-                HeaderValues.addresses("cc", request.cc(), errors),
-                HeaderValues.addresses("bcc", request.bcc(), errors),
-                HeaderValues.addresses("reply_to", request.replyTo(), errors),
+                request.fromName() == null || request.fromName().isBlank() ? null : request.fromName().strip(),
+                stripped(request.cc()),
+                stripped(request.bcc()),
+                stripped(request.replyTo()),
                 CustomHeaders.check(request.headers(), errors),
                 Attachments.check(request.attachments(), limits.maxAttachmentBytes(), errors));
     }
@@ -124,17 +126,22 @@ public class EmailAssembler {
         }
     }
 
+    private static List<String> stripped(List<String> addresses) {
+        return addresses.stream().map(String::strip).toList();
+    }
+
+    /** The request's subject was checked with the request; a rendered one is checked here. */
     private static String subject(String subject, List<FieldError> errors) {
         if (subject == null) {
             errors.add(new FieldError("subject", "is required unless template_name is given"));
             return null;
         }
-        if (HeaderValues.hasLineBreak(subject)) {
+        if (!SingleLine.Validator.isSingleLine(subject)) {
             errors.add(new FieldError("subject", "must not contain line breaks"));
             return null;
         }
-        if (subject.length() > HeaderValues.MAX_SUBJECT_LENGTH) {
-            errors.add(new FieldError("subject", "is longer than " + HeaderValues.MAX_SUBJECT_LENGTH + " characters"));
+        if (subject.length() > EmailRequest.MAX_HEADER_LENGTH) {
+            errors.add(new FieldError("subject", "is longer than " + EmailRequest.MAX_HEADER_LENGTH + " characters"));
             return null;
         }
         return subject;

@@ -1,6 +1,8 @@
 package dev.emailengine.emails.control;
 
 import dev.emailengine.emails.entity.AcceptedBatch;
+import dev.emailengine.platform.JsonRequests;
+import dev.emailengine.platform.RequestBodyReader;
 import dev.emailengine.emails.entity.AcceptedEmail;
 import dev.emailengine.emails.entity.BulkRequest;
 import dev.emailengine.emails.entity.EmailRequest;
@@ -11,6 +13,9 @@ import dev.emailengine.templates.control.Templates;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import jakarta.validation.Validator;
+import jakarta.validation.groups.Default;
 import jakarta.ws.rs.ServiceUnavailableException;
 import java.io.InputStream;
 import java.time.Clock;
@@ -59,8 +64,11 @@ public class EmailIntake {
     @ConfigProperty(name = "max.concurrent.bulks", defaultValue = "2")
     int maxConcurrentBulks;
 
-    private final EmailRequestParser parser = new EmailRequestParser();
+    @Inject
+    Validator validator;
+
     private RequestBodyReader reader;
+    private JsonRequests requests;
     private EmailAssembler assembler;
     private BulkAssembler bulk;
     /** Each bulk in progress may hold a request and MAX_BULK_BYTES of rendered mail: a few at a time. */
@@ -69,6 +77,7 @@ public class EmailIntake {
     @PostConstruct
     void init() {
         reader = new RequestBodyReader(maxRequestBytes);
+        requests = new JsonRequests(validator);
         assembler = new EmailAssembler(new EmailAssembler.Limits(maxBodyBytes, maxAttachmentBytes), templates,
                 Clock.systemUTC());
         bulk = new BulkAssembler(assembler, maxBulkBytes);
@@ -83,7 +92,8 @@ public class EmailIntake {
     public String accept(InputStream body, String idempotencyKey, String caller) {
         byte[] bytes = reader.read(body);
         return idempotency.answer(idempotencyKey, caller, "POST /email", bytes, claim -> {
-            EmailRequest request = parser.parse(reader.parseObject(bytes));
+            EmailRequest request = requests.bind(reader.parseObject(bytes), EmailRequest.class, Default.class,
+                    EmailRequest.Single.class);
             EmailMessage message = assembler.assemble(request);
             QueuedEmail queued = queue.enqueueAll(List.of(message), request.priority(), request.templateName(),
                     assembler.dueAt(request), claim).get(0);
@@ -112,10 +122,14 @@ public class EmailIntake {
     private String acceptBulkInSlot(InputStream body, String idempotencyKey, String caller) {
         byte[] bytes = reader.read(body);
         return idempotency.answer(idempotencyKey, caller, "POST /emails", bytes, claim -> {
-            BulkRequest request = bulk.parse(reader.parseObject(bytes));
-            List<EmailMessage> messages = bulk.assemble(request);
-            List<QueuedEmail> queued = queue.enqueueAll(messages, request.shared().priority(),
-                    request.shared().templateName(), assembler.dueAt(request.shared()), claim);
+            JsonObject json = reader.parseObject(bytes);
+            // One JSON object, read twice: the shared message, and what only a bulk has.
+            JsonRequests.Binding<EmailRequest> shared = requests.tryBind(json, EmailRequest.class);
+            JsonRequests.Binding<BulkRequest> bulkOnly = requests.tryBind(json, BulkRequest.class);
+            JsonRequests.throwIfInvalid(shared, bulkOnly);
+            List<EmailMessage> messages = bulk.assemble(shared.value(), bulkOnly.value());
+            List<QueuedEmail> queued = queue.enqueueAll(messages, shared.value().priority(),
+                    shared.value().templateName(), assembler.dueAt(shared.value()), claim);
             return AcceptedBatch.queued(queued.stream().map(QueuedEmail::id).toList(), queued.get(0).createdAt());
         }, first -> AcceptedBatch.queued(first.ids(), first.createdAt()));
     }

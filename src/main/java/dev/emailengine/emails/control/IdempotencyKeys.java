@@ -1,7 +1,7 @@
 package dev.emailengine.emails.control;
 
-import dev.emailengine.JsonConfiguration;
 import dev.emailengine.platform.Digests;
+import dev.emailengine.platform.JsonConfiguration;
 import dev.emailengine.problems.control.InvalidInputException;
 import dev.emailengine.problems.entity.FieldError;
 import dev.emailengine.queue.control.MailQueue;

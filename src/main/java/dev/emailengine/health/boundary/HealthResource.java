@@ -1,12 +1,10 @@
 package dev.emailengine.health.boundary;
 
-import static dev.emailengine.JsonConfiguration.JSON;
-
 import dev.emailengine.access.control.AccessPolicy;
 import dev.emailengine.health.control.ComponentHealth;
+import dev.emailengine.health.entity.Health;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -48,20 +46,14 @@ public class HealthResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "health", summary = "Health of queue, templates and SMTP server", description = "Always 200; status is degraded when a component is unhealthy. Open without an API key; the reason after \"unhealthy: \" only with one (or when no keys are configured).")
     @APIResponse(responseCode = "200", description = "Component health", content = @Content(mediaType = "application/json", schema = @Schema(ref = "Health")))
-    public JsonObject health() {
+    public Health health() {
         Optional<String> queue = health.queueProblem();
         Optional<String> templates = health.templatesProblem();
         Optional<String> sender = health.senderProblem();
         boolean healthy = queue.isEmpty() && templates.isEmpty() && sender.isEmpty();
         boolean details = access.showsDetailsTo(caller);
-        return JSON.createObjectBuilder()
-                .add("status", healthy ? "healthy" : "degraded")
-                .add("timestamp", Instant.now().toString())
-                .add("components", JSON.createObjectBuilder()
-                        .add("queue_manager", describe(queue, details))
-                        .add("template_engine", describe(templates, details))
-                        .add("email_sender", describe(sender, details)))
-                .build();
+        return new Health(healthy ? "healthy" : "degraded", Instant.now(), new Health.Components(
+                describe(queue, details), describe(templates, details), describe(sender, details)));
     }
 
     private static String describe(Optional<String> problem, boolean details) {

@@ -1,9 +1,9 @@
 package dev.emailengine.problems.boundary;
 
-import static dev.emailengine.JsonConfiguration.JSON;
-
 import dev.emailengine.problems.entity.FieldError;
-import jakarta.json.JsonObjectBuilder;
+import dev.emailengine.problems.entity.Problem;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 
@@ -15,20 +15,18 @@ public final class Problems {
     private Problems() {
     }
 
+    /**
+     * Serialised here rather than by the JAX-RS runtime: not every runtime's JSON-B provider
+     * writes {@code application/problem+json}, and a mapper's answer must not depend on that.
+     * Every property of a problem is one lower-case word, so no naming strategy is needed, and
+     * the error vocabulary stays free of the helpers that use it.
+     */
+    private static final Jsonb JSONB = JsonbBuilder.create();
+
     public static Response of(int status, String title, String detail, List<FieldError> errors) {
-        JsonObjectBuilder body = JSON.createObjectBuilder()
-                .add("type", "about:blank")
-                .add("title", title)
-                .add("status", status);
-        if (detail != null) {
-            body.add("detail", detail);
-        }
-        if (errors != null && !errors.isEmpty()) {
-            var list = JSON.createArrayBuilder();
-            errors.forEach(e -> list.add(JSON.createObjectBuilder().add("field", e.field()).add("message", e.message())));
-            body.add("errors", list);
-        }
-        return Response.status(status).type(MEDIA_TYPE).entity(body.build().toString()).build();
+        var problem = new Problem("about:blank", title, status, detail,
+                errors == null || errors.isEmpty() ? null : errors);
+        return Response.status(status).type(MEDIA_TYPE).entity(JSONB.toJson(problem)).build();
     }
 
     /** "to_email: must be a valid address; priority: must be 1, 2 or 3" */

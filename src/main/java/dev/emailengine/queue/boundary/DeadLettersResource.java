@@ -1,12 +1,13 @@
 package dev.emailengine.queue.boundary;
 
-import static dev.emailengine.JsonConfiguration.JSON;
-
+import dev.emailengine.platform.JsonRequests;
 import dev.emailengine.queue.control.MailQueue;
+import dev.emailengine.queue.entity.PageRequest;
+import dev.emailengine.queue.entity.Requeued;
 import dev.emailengine.queue.entity.DeadLetterPage;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
+import jakarta.validation.Validator;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -32,13 +33,16 @@ public class DeadLettersResource {
     @Inject
     MailQueue queue;
 
+    @Inject
+    Validator validator;
+
     @GET
     @Operation(operationId = "listDeadLetters", summary = "Dead letters, newest first")
     @APIResponse(responseCode = "200", description = "One page", content = @Content(mediaType = "application/json", schema = @Schema(ref = "DeadLetterPage")))
     @APIResponse(responseCode = "400", description = "Invalid input, naming each field", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
     public DeadLetterPage list(@QueryParam("offset") @DefaultValue("0") int offset,
             @QueryParam("limit") @DefaultValue("100") int limit) {
-        Paging.check(offset, limit);
+        JsonRequests.validate(validator, new PageRequest(offset, limit));
         return queue.deadLetters(offset, limit);
     }
 
@@ -47,21 +51,18 @@ public class DeadLettersResource {
     @Operation(operationId = "retryDeadLetter", summary = "Send one dead letter back to the queue with a fresh retry budget")
     @APIResponse(responseCode = "200", description = "Requeued", content = @Content(mediaType = "application/json", schema = @Schema(ref = "Message")))
     @APIResponse(responseCode = "404", description = "No such dead letter", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
-    public JsonObject retry(@PathParam("id") String id) {
+    public Requeued retry(@PathParam("id") String id) {
         if (!queue.requeueDeadLetter(id)) {
             throw new NotFoundException("no dead letter " + id);
         }
-        return JSON.createObjectBuilder().add("request_id", id).add("status", "queued")
-                .add("message", "Dead letter requeued with a fresh retry budget").build();
+        return Requeued.one(id);
     }
 
     @POST
     @Path("retry-all")
     @Operation(operationId = "retryAllDeadLetters", summary = "Send every dead letter back to the queue")
     @APIResponse(responseCode = "200", description = "How many were requeued", content = @Content(mediaType = "application/json", schema = @Schema(ref = "Message")))
-    public JsonObject retryAll() {
-        int requeued = queue.requeueAllDeadLetters();
-        return JSON.createObjectBuilder().add("requeued", requeued)
-                .add("message", requeued + " dead letter(s) requeued").build();
+    public Requeued retryAll() {
+        return Requeued.all(queue.requeueAllDeadLetters());
     }
 }

@@ -1,9 +1,12 @@
 package dev.emailengine.queue.boundary;
 
+import dev.emailengine.platform.JsonRequests;
 import dev.emailengine.queue.control.MailQueue;
+import dev.emailengine.queue.entity.PageRequest;
 import dev.emailengine.queue.entity.QueueStatus;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.validation.Validator;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -25,6 +28,9 @@ public class StatusResource {
     @Inject
     MailQueue queue;
 
+    @Inject
+    Validator validator;
+
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(operationId = "queueStatus", summary = "Queue statistics and one page of queued emails")
@@ -32,7 +38,7 @@ public class StatusResource {
     @APIResponse(responseCode = "400", description = "Invalid input, naming each field", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
     public QueueStatus status(@QueryParam("offset") @DefaultValue("0") int offset,
             @QueryParam("limit") @DefaultValue("100") int limit) {
-        Paging.check(offset, limit);
+        JsonRequests.validate(validator, new PageRequest(offset, limit));
         return queue.status(offset, limit);
     }
 }

@@ -1,6 +1,6 @@
 package dev.emailengine.queue.control;
 
-import static dev.emailengine.JsonConfiguration.JSON;
+import static dev.emailengine.platform.JsonConfiguration.JSON;
 
 import dev.emailengine.queue.entity.Attachment;
 import dev.emailengine.queue.entity.Attempt;

@@ -1,21 +1,22 @@
 package dev.emailengine.templates.boundary;
 
-import static dev.emailengine.JsonConfiguration.JSON;
-
-import dev.emailengine.emails.control.JsonFields;
-import dev.emailengine.emails.control.RequestBodyReader;
-import dev.emailengine.problems.control.InvalidInputException;
+import dev.emailengine.platform.JsonRequests;
+import dev.emailengine.platform.RequestBodyReader;
 import dev.emailengine.problems.entity.FieldError;
 import dev.emailengine.templates.control.TemplateRenderer;
-import dev.emailengine.templates.control.TemplateVars;
 import dev.emailengine.templates.control.Templates;
 import dev.emailengine.templates.entity.RenderedEmail;
 import dev.emailengine.templates.entity.TemplateInfo;
+import dev.emailengine.templates.entity.TemplateList;
+import dev.emailengine.templates.entity.TemplatePreview;
 import dev.emailengine.templates.entity.TemplateSource;
+import dev.emailengine.templates.entity.TemplateSummary;
+import dev.emailengine.templates.entity.TemplateUpdate;
+import dev.emailengine.templates.entity.TemplateView;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
+import jakarta.validation.Validator;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -30,8 +31,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -58,25 +60,31 @@ public class TemplatesResource {
     @ConfigProperty(name = "max.body.bytes", defaultValue = "5242880")
     long maxBodyBytes;
 
+    @Inject
+    Validator validator;
+
     private final RequestBodyReader reader = new RequestBodyReader(MAX_BODY);
+    private JsonRequests requests;
+
+    @PostConstruct
+    void init() {
+        requests = new JsonRequests(validator);
+    }
 
     /** The original's listing; {@code detailed=true} adds each template's files, placeholders and description. */
     @GET
     @Operation(operationId = "listTemplates", summary = "Template names; detailed=true adds files, placeholders and description")
     @APIResponse(responseCode = "200", description = "The templates", content = @Content(mediaType = "application/json", schema = @Schema(ref = "TemplateList")))
-    public JsonObject list(@QueryParam("detailed") @DefaultValue("false") boolean detailed) {
+    public TemplateList list(@QueryParam("detailed") @DefaultValue("false") boolean detailed) {
         List<String> names = templates.names();
-        JsonObjectBuilder body = JSON.createObjectBuilder()
-                .add("templates", JSON.createArrayBuilder(names))
-                .add("count", names.size());
+        Map<String, TemplateSummary> details = null;
         if (detailed) {
-            JsonObjectBuilder details = JSON.createObjectBuilder();
+            details = new LinkedHashMap<>();
             for (TemplateInfo info : templates.infos()) {
-                details.add(info.name(), describe(info));
+                details.put(info.name(), TemplateSummary.of(info));
             }
-            body.add("details", details);
         }
-        return body.build();
+        return new TemplateList(names, names.size(), details);
     }
 
     @GET
@@ -85,15 +93,9 @@ public class TemplatesResource {
     @APIResponse(responseCode = "200", description = "The template", content = @Content(mediaType = "application/json", schema = @Schema(ref = "TemplateSource")))
     @APIResponse(responseCode = "404", description = "No such template", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
     @APIResponse(responseCode = "400", description = "Invalid input, naming each field", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
-    public JsonObject get(@PathParam("name") String name) {
+    public TemplateView get(@PathParam("name") String name) {
         TemplateRenderer.Compiled compiled = existing(name);
-        TemplateSource s = compiled.source();
-        JsonObjectBuilder body = JSON.createObjectBuilder().add("name", s.name());
-        addNullable(body, "subject", s.subject());
-        addNullable(body, "text", s.text());
-        addNullable(body, "html", s.html());
-        addNullable(body, "description", s.description());
-        return body.add("placeholders", JSON.createArrayBuilder(List.copyOf(compiled.placeholders()))).build();
+        return TemplateView.of(compiled.source(), List.copyOf(compiled.placeholders()));
     }
 
     /** Renders with the given variables without sending anything: {@code {"template_vars": {...}}}. */
@@ -106,19 +108,10 @@ public class TemplatesResource {
     @APIResponse(responseCode = "400", description = "Invalid input, naming each field", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
     @APIResponse(responseCode = "404", description = "No such template", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
     @APIResponse(responseCode = "413", description = "Renders larger than MAX_BODY_BYTES", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
-    public JsonObject preview(@PathParam("name") String name, InputStream body) {
+    public RenderedEmail preview(@PathParam("name") String name, InputStream body) {
         existing(name);
-        JsonObject request = reader.readObject(body);
-        var errors = new ArrayList<FieldError>();
-        var vars = TemplateVars.parse(request.get("template_vars"), errors);
-        if (!errors.isEmpty()) {
-            throw new InvalidInputException(400, "Invalid request", errors);
-        }
-        RenderedEmail rendered = templates.render(name, vars, null, maxBodyBytes);
-        JsonObjectBuilder out = JSON.createObjectBuilder().add("subject", rendered.subject());
-        addNullable(out, "text", rendered.text());
-        addNullable(out, "html", rendered.html());
-        return out.build();
+        TemplatePreview request = requests.bind(reader.readObject(body), TemplatePreview.class);
+        return templates.render(name, request.templateVars(), null, maxBodyBytes);
     }
 
     /**
@@ -130,31 +123,20 @@ public class TemplatesResource {
     @Path("{name}")
     @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
     @Operation(operationId = "putTemplate", summary = "Create or replace a template")
-    @RequestBody(required = true, description = "Subject, text and/or html, description", content = @Content(mediaType = "application/json", schema = @Schema(ref = "TemplateSource")))
-    @APIResponse(responseCode = "200", description = "Replaced", content = @Content(mediaType = "application/json", schema = @Schema(ref = "TemplateSource")))
-    @APIResponse(responseCode = "201", description = "Created", content = @Content(mediaType = "application/json", schema = @Schema(ref = "TemplateSource")))
+    @RequestBody(required = true, description = "Subject, text and/or html, description", content = @Content(mediaType = "application/json", schema = @Schema(ref = "TemplateUpdate")))
+    @APIResponse(responseCode = "200", description = "Replaced", content = @Content(mediaType = "application/json", schema = @Schema(ref = "TemplateSummary")))
+    @APIResponse(responseCode = "201", description = "Created", content = @Content(mediaType = "application/json", schema = @Schema(ref = "TemplateSummary")))
     @APIResponse(responseCode = "400", description = "Invalid input, naming each field", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
     public Response put(@PathParam("name") String name, InputStream body) {
-        JsonObject json = reader.readObject(body);
-        var errors = new ArrayList<FieldError>();
-        String subject = JsonFields.string(json, "subject", errors);
-        String text = JsonFields.string(json, "text", errors);
-        String html = JsonFields.string(json, "html", errors);
-        String description = JsonFields.string(json, "description", errors);
-        if (subject == null || subject.isBlank()) {
-            errors.add(new FieldError("subject", "is required"));
-        } else if (subject.indexOf('\r') >= 0 || subject.indexOf('\n') >= 0) {
-            errors.add(new FieldError("subject", "must be one line"));
+        JsonRequests.Binding<TemplateUpdate> update = requests.tryBind(reader.readObject(body), TemplateUpdate.class);
+        if (update.value().text() == null && update.value().html() == null) {
+            JsonRequests.throwIfInvalid(update, new JsonRequests.Binding<>(null,
+                    List.of(new FieldError("text", "text, html or both are required")), false));
         }
-        if (text == null && html == null) {
-            errors.add(new FieldError("text", "text, html or both are required"));
-        }
-        if (!errors.isEmpty()) {
-            throw new InvalidInputException(400, "Invalid template", errors);
-        }
-        Templates.Saved saved = templates.save(new TemplateSource(name, subject, text, html, description));
-        return Response.status(saved.created() ? 201 : 200).entity(JSON.createObjectBuilder(describe(saved.template()))
-                .add("name", saved.template().name()).build()).build();
+        TemplateUpdate t = update.orThrow();
+        Templates.Saved saved = templates.save(new TemplateSource(name, t.subject(), t.text(), t.html(), t.description()));
+        return Response.status(saved.created() ? 201 : 200)
+                .entity(TemplateSummary.of(saved.template()).named(saved.template().name())).build();
     }
 
     @DELETE
@@ -172,21 +154,4 @@ public class TemplatesResource {
     private TemplateRenderer.Compiled existing(String name) {
         return templates.find(name).orElseThrow(() -> new NotFoundException("no template " + name));
     }
-
-    private static JsonObject describe(TemplateInfo info) {
-        JsonObjectBuilder entry = JSON.createObjectBuilder()
-                .add("files", JSON.createArrayBuilder(info.files()))
-                .add("placeholders", JSON.createArrayBuilder(info.placeholders()));
-        addNullable(entry, "description", info.description());
-        return entry.build();
-    }
-
-    private static void addNullable(JsonObjectBuilder builder, String key, String value) {
-        if (value == null) {
-            builder.addNull(key);
-        } else {
-            builder.add(key, value);
-        }
-    }
-
 }

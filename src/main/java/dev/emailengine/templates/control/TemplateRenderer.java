@@ -1,5 +1,6 @@
 package dev.emailengine.templates.control;
 
+import dev.emailengine.platform.SingleLine;
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.MustacheException;
 import com.samskivert.mustache.Template;
@@ -64,8 +65,8 @@ public class TemplateRenderer {
         if (subjectOverride == null) {
             for (String name : template.subjectVariables()) {
                 String value = vars.get(name);
-                if (value != null && (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0)) {
-                    errors.add(new FieldError("template_vars." + name, "must not contain line breaks: it is used in the subject"));
+                if (value != null && !SingleLine.Validator.isSingleLine(value)) {
+                    errors.add(new FieldError("template_vars." + name, "must not contain line breaks or control characters: it is used in the subject"));
                 }
             }
         }

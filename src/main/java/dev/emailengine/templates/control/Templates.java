@@ -1,6 +1,7 @@
 package dev.emailengine.templates.control;
 
 import dev.emailengine.platform.Fsync;
+import dev.emailengine.platform.SingleLine;
 import dev.emailengine.problems.control.InvalidInputException;
 import dev.emailengine.templates.entity.RenderedEmail;
 import dev.emailengine.templates.entity.TemplateInfo;
@@ -137,7 +138,7 @@ public class Templates {
         if (source.subject() == null || source.subject().isBlank()) {
             throw InvalidInputException.badRequest("subject", "is required");
         }
-        if (source.subject().indexOf('\r') >= 0 || source.subject().indexOf('\n') >= 0) {
+        if (!SingleLine.Validator.isSingleLine(source.subject())) {
             // The subject is the first line of the .txt file: a second line would become the body.
             throw InvalidInputException.badRequest("subject", "must be one line");
         }

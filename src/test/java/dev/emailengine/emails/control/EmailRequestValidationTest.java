@@ -5,10 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.emailengine.emails.entity.EmailRequest;
+import dev.emailengine.platform.JsonRequests;
+import dev.emailengine.platform.RequestBodyReader;
 import dev.emailengine.problems.control.InvalidInputException;
 import dev.emailengine.problems.entity.FieldError;
 import dev.emailengine.queue.entity.EmailMessage;
 import dev.emailengine.templates.control.Templates;
+import jakarta.validation.Validation;
+import jakarta.validation.Validator;
+import jakarta.validation.groups.Default;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,7 +32,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class EmailRequestValidationTest {
 
     private final RequestBodyReader reader = new RequestBodyReader(1_000);
-    private final EmailRequestParser parser = new EmailRequestParser();
+    private static final Validator VALIDATOR = Validation.buildDefaultValidatorFactory().getValidator();
+    private final JsonRequests requests = new JsonRequests(VALIDATOR);
     @TempDir
     static Path templatesDir;
 
@@ -35,8 +42,11 @@ class EmailRequestValidationTest {
             new Templates(templatesDir), Clock.fixed(NOW, ZoneOffset.UTC));
 
     private EmailMessage accept(String json) {
-        var request = parser.parse(reader.readObject(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))));
-        return assembler.assemble(request);
+        return assembler.assemble(parse(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    private EmailRequest parse(ByteArrayInputStream json) {
+        return requests.bind(reader.readObject(json), EmailRequest.class, Default.class, EmailRequest.Single.class);
     }
 
     private InvalidInputException reject(String json) {
@@ -137,8 +147,8 @@ class EmailRequestValidationTest {
 
     @Test
     void priorityAsNumericStringIsAcceptedLikeTheOriginal() {
-        var request = parser.parse(reader.readObject(new ByteArrayInputStream(
-                "{\"to_email\":\"a@b.io\",\"subject\":\"s\",\"body\":\"b\",\"priority\":\"1\"}".getBytes())));
+        var request = parse(new ByteArrayInputStream(
+                "{\"to_email\":\"a@b.io\",\"subject\":\"s\",\"body\":\"b\",\"priority\":\"1\"}".getBytes()));
 
         assertEquals(1, request.priority());
     }
@@ -184,12 +194,12 @@ class EmailRequestValidationTest {
 
     @Test
     void sendAtSchedulesInTheFutureAndRefusesThePast() {
-        var later = parser.parse(reader.readObject(new ByteArrayInputStream(
-                "{\"to_email\":\"a@b.io\",\"send_at\":\"2026-11-28T13:00:00+01:00\"}".getBytes())));
-        var skewed = parser.parse(reader.readObject(new ByteArrayInputStream(
-                "{\"to_email\":\"a@b.io\",\"send_at\":\"2026-11-28T11:59:30Z\"}".getBytes())));
-        var past = parser.parse(reader.readObject(new ByteArrayInputStream(
-                "{\"to_email\":\"a@b.io\",\"send_at\":\"2026-11-28T11:00:00Z\"}".getBytes())));
+        var later = parse(new ByteArrayInputStream(
+                "{\"to_email\":\"a@b.io\",\"send_at\":\"2026-11-28T13:00:00+01:00\"}".getBytes()));
+        var skewed = parse(new ByteArrayInputStream(
+                "{\"to_email\":\"a@b.io\",\"send_at\":\"2026-11-28T11:59:30Z\"}".getBytes()));
+        var past = parse(new ByteArrayInputStream(
+                "{\"to_email\":\"a@b.io\",\"send_at\":\"2026-11-28T11:00:00Z\"}".getBytes()));
 
         assertEquals(NOW, assembler.dueAt(later), "13:00+01:00 is 12:00Z");
         assertEquals(NOW, assembler.dueAt(skewed), "half a minute of clock skew means now");

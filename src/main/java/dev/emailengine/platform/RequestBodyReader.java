@@ -1,6 +1,6 @@
-package dev.emailengine.emails.control;
+package dev.emailengine.platform;
 
-import static dev.emailengine.JsonConfiguration.JSON;
+import static dev.emailengine.platform.JsonConfiguration.JSON;
 
 import dev.emailengine.problems.control.InvalidInputException;
 import jakarta.json.JsonException;

@@ -1,4 +1,4 @@
-package dev.emailengine.emails.control;
+package dev.emailengine.platform;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
