@@ -59,7 +59,7 @@ public class FileQueueStore implements QueueStore {
             if (emails.size() == 1) {
                 files.writePending(emails.get(0), record);
             } else {
-                journals.track(files.writeBulk(emails, journals,
+                journals.track(BulkWriter.write(files, emails, journals,
                         record == null ? null : files.json().idempotency(record)), BulkJournals.ids(emails));
             }
         } catch (IOException e) {

@@ -108,63 +108,6 @@ public class QueueFiles {
         durable.create(queue, email.id() + PENDING, json.write(email, idempotency));
     }
 
-    /**
-     * Bulk enqueue, all or nothing, with one fsync for the lot. Each email is encoded once and
-     * written twice, into the journal stream and under a temp name in the queue, so only one
-     * encoded email is in memory at a time; once the journal is durable the temp files are renamed
-     * to pending without fsyncs of their own (see {@link BulkJournals}). On failure every file
-     * written is removed and the journal discarded, so a 503 leaves nothing a restart would send.
-     *
-     * @param idempotencyJson the request's idempotency record, kept in the journal, or null
-     * @return the journal's name
-     */
-    public String writeBulk(List<QueuedEmail> emails, BulkJournals journals, String idempotencyJson)
-            throws IOException {
-        var staged = new ArrayList<Path>(emails.size());
-        String journal = null;
-        int published = 0;
-        try {
-            try (BulkJournals.Writer writer = journals.open(emails.get(0).id(), idempotencyJson)) {
-                for (QueuedEmail email : emails) {
-                    byte[] encoded = json.write(email);
-                    writer.add(encoded);
-                    Path temp = queue.resolve(TEMP_PREFIX + email.id() + PENDING);
-                    Files.write(temp, encoded);
-                    staged.add(temp);
-                }
-                journal = writer.commit();
-            }
-            for (; published < emails.size(); published++) {
-                Files.move(staged.get(published), queue.resolve(emails.get(published).id() + PENDING),
-                        StandardCopyOption.ATOMIC_MOVE);
-            }
-        } catch (IOException | RuntimeException e) {
-            // Every file goes, even if one delete fails, and the journal last: while any pending
-            // file might remain, the journal must not (a restart would treat it as accepted).
-            for (int i = 0; i < staged.size(); i++) {
-                deleteQuietly(i < published ? queue.resolve(emails.get(i).id() + PENDING) : staged.get(i), e);
-            }
-            if (journal != null) {
-                try {
-                    fsync.directory(queue);
-                    journals.discard(journal);
-                } catch (IOException cleanup) {
-                    e.addSuppressed(cleanup);
-                }
-            }
-            throw e;
-        }
-        return journal;
-    }
-
-    private static void deleteQuietly(Path file, Exception failure) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            failure.addSuppressed(e);
-        }
-    }
-
     Path writeUnsynced(String id, byte[] content) throws IOException {
         Path temp = queue.resolve(TEMP_PREFIX + id + PENDING);
         Path target = queue.resolve(id + PENDING);
