@@ -100,6 +100,7 @@ public class JfrSummary {
         List<RecordedEvent> cpu = new ArrayList<>();
         List<RecordedEvent> nativeSamples = new ArrayList<>();
         List<RecordedEvent> allocations = new ArrayList<>();
+        Set<Long> allocatingThreads = new HashSet<>();
         long gcCount = 0;
         long gcPauseNanos = 0;
         double user = 0;
@@ -112,7 +113,14 @@ public class JfrSummary {
                 switch (e.getEventType().getName()) {
                     case "jdk.ExecutionSample" -> cpu.add(e);
                     case "jdk.NativeMethodSample" -> nativeSamples.add(e);
-                    case "jdk.ObjectAllocationSample" -> allocations.add(e);
+                    case "jdk.ObjectAllocationSample" -> {
+                        // A thread's first sample weighs everything it allocated since before the
+                        // recording (a paused worker's: since the warm-up); only later ones count.
+                        RecordedThread t = e.getThread("eventThread");
+                        if (t == null || !allocatingThreads.add(t.getId())) {
+                            allocations.add(e);
+                        }
+                    }
                     case "jdk.GarbageCollection" -> {
                         gcCount++;
                         gcPauseNanos += e.getDuration("sumOfPauses").toNanos();
@@ -156,7 +164,8 @@ public class JfrSummary {
         for (RecordedEvent e : allocations) {
             allocated += e.getLong("weight");
         }
-        System.out.printf("%nAllocation (jdk.ObjectAllocationSample, sampled weight): %.0f MB%s%n", allocated / 1e6,
+        System.out.printf("%nAllocation (jdk.ObjectAllocationSample weights, each thread's first sample left out): %.0f MB%s%n",
+                allocated / 1e6,
                 requests > 0 ? String.format(", %.1f KB per request", allocated / 1e3 / requests) : "");
         section("Allocation by layer of the code that asked", count(allocations, s -> owner(s), e -> e.getLong("weight")), allocated);
         section("Allocation by innermost non-JDK frame", count(allocations, s -> name(firstNonJdk(s)), e -> e.getLong("weight")),

@@ -28,7 +28,8 @@
 #                        and kept in target/bench/baseline-<sha>/; "none" skips it
 #   BENCH_PROFILE=1      one extra C=32 durable-enqueue run of the current service and of the floor
 #                        under JFR (after the measured ones, so no figure carries the profiler):
-#                        summaries in target/bench/profile.txt and profile-floor.txt (JfrSummary.java)
+#                        summaries in target/bench/profile.txt and profile-floor.txt (JfrSummary.java);
+#                        BENCH_PROFILE_SETTLE (20 s) of load under a throw-away recording first
 #   BENCH_WARMUP (120 s), BENCH_DURATION (10 s per wrk run), BENCH_E2E (20000), BENCH_DEPTH
 #   (100000), BENCH_PACED (200), BENCH_HTTP_PORT (18480), BENCH_FLOOR_PORT (18481),
 #   BENCH_SMTP_PORT (12525), NUM_WORKERS (3), JAVA_OPTS (run.sh's -Xmx512m; the floor gets the same)
@@ -49,6 +50,7 @@ SMTP=${BENCH_SMTP_PORT:-12525}
 ONLY=${BENCH_ONLY:-all}
 BASELINE=${BENCH_BASELINE:-e29b2be}
 PROFILE=${BENCH_PROFILE:-0}
+PROFILE_SETTLE=${BENCH_PROFILE_SETTLE:-20} # seconds of load under a throw-away recording first
 export NUM_WORKERS=${NUM_WORKERS:-3}
 WORK=target/bench
 ABS_WORK=$PWD/$WORK
@@ -154,12 +156,13 @@ start_service() { # name [tree]
     done
     BOOT_SECONDS=$(elapsed "$T0" "$(now)")
     JAVA_PID=$(pgrep -P "$svc_pid" -f payara-micro.jar)
+    CPU_PID=$JAVA_PID
 }
 stop_service() {
     if [[ -n $svc_pid ]]; then
         kill -TERM "$svc_pid" 2>/dev/null || true
         wait "$svc_pid" 2>/dev/null || true
-        svc_pid=""
+        svc_pid="" CPU_PID=""
     fi
 }
 # The framework floor: bench/floor/ as a WAR on the same payara-micro.jar with the service's JVM
@@ -179,12 +182,13 @@ start_floor() {
         ((SECONDS < deadline)) || fail "the floor app did not answer within 300 s; see $WORK/floor.log"
         sleep 0.1
     done
+    CPU_PID=$floor_pid
 }
 stop_floor() {
     if [[ -n $floor_pid ]]; then
         kill -TERM "$floor_pid" 2>/dev/null || true
         wait "$floor_pid" 2>/dev/null || true
-        floor_pid=""
+        floor_pid="" CPU_PID=""
     fi
 }
 remove_worktree() {
@@ -209,12 +213,20 @@ to_ms() { # wrk latency such as 812.00us, 1.20ms, 1.03s
         else if (v ~ /m$/) { sub(/m$/, "", v); printf "%.2f", v * 60000 } }'
 }
 
-# Runs wrk; sets RPS, REQUESTS, P50, P99 (ms). Any non-2xx answer fails the benchmark: errors are
-# not speed.
+# user and system CPU ticks of a process so far
+cpu_ticks() { awk '{ print $14, $15 }' "/proc/$1/stat"; }
+TICK=$(getconf CLK_TCK)
+CPU_PID=""
+
+# Runs wrk; sets RPS, REQUESTS, P50, P99 (ms), and the CPU time per request of the JVM under test
+# (CPU_PID; whatever else it did meanwhile included) in CPU_US, CPU_USER_US, CPU_SYS_US. Any
+# non-2xx answer fails the benchmark: errors are not speed.
 run_wrk() { # connections script path [port]
-    local c=$1 threads=2 out
+    local c=$1 threads=2 out u0=0 s0=0 u1=0 s1=0
     ((c >= 2)) || threads=1
+    if [[ -n $CPU_PID ]]; then read -r u0 s0 < <(cpu_ticks "$CPU_PID"); fi
     out=$(wrk -t"$threads" -c"$c" -d"${DURATION}s" --timeout 10s --latency -s "bench/$2" "http://127.0.0.1:${4:-$HTTP}/$3")
+    if [[ -n $CPU_PID ]]; then read -r u1 s1 < <(cpu_ticks "$CPU_PID"); fi
     printf '== %s C=%s\n%s\n' "$WHO" "$c" "$out" >>"$WORK/wrk.log"
     if grep -q -E 'Non-2xx|Socket errors' <<<"$out"; then
         fail "wrk saw errors (see $WORK/wrk.log): $(grep -E 'Non-2xx|Socket errors' <<<"$out")"
@@ -224,6 +236,9 @@ run_wrk() { # connections script path [port]
     REQUESTS=$(awk '/ requests in / { print $1 }' <<<"$out")
     P50=$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
     P99=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
+    read -r CPU_USER_US CPU_SYS_US CPU_US < <(awk -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v t="$TICK" -v n="$REQUESTS" \
+        'BEGIN { if (n > 0) printf "%.0f %.0f %.0f\n", u / t / n * 1e6, s / t / n * 1e6, (u + s) / t / n * 1e6
+                 else print "0 0 0" }')
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
@@ -247,7 +262,7 @@ report() {
 # --- builds: the floor app and the baseline, before anything is measured ------------------------
 WHO=build
 api_jar=$(find "${M2_REPO:-$HOME/.m2/repository}/jakarta/platform/jakarta.jakartaee-api" \
-    -name 'jakarta.jakartaee-api-10*.jar' ! -name '*-sources.jar' ! -name '*-javadoc.jar' 2>/dev/null | sort | tail -n 1)
+    -name 'jakarta.jakartaee-api-10*.jar' ! -name '*-sources.jar' ! -name '*-javadoc.jar' 2>/dev/null | sort | tail -n 1 || true)
 if [[ -z $api_jar ]]; then
     mvn -q -B dependency:copy -Dartifact=jakarta.platform:jakarta.jakartaee-api:10.0.0 -DoutputDirectory="$WORK/floor-lib"
     api_jar=$WORK/floor-lib/jakarta.jakartaee-api-10.0.0.jar
@@ -313,38 +328,37 @@ warm_up() { # port, with-bulk (yes|no)
 }
 
 # Durable enqueue with the workers paused at C = 1, 8, 32, then bulk at C=4: the figures compared
-# before/after. Sets ENQ_RPS/ENQ_P50/ENQ_P99[who,c] and BULK_EMAILS/BULK_P50[who].
-declare -A ENQ_RPS ENQ_P50 ENQ_P99 BULK_EMAILS BULK_P50
+# before/after. Sets ENQ_RPS/ENQ_P50/ENQ_P99/ENQ_CPU[who,c] and BULK_EMAILS/BULK_P50[who].
+declare -A ENQ_RPS ENQ_P50 ENQ_P99 ENQ_CPU BULK_EMAILS BULK_P50
 measure_enqueue() { # who
     WHO=$1
     api workers/pause -X POST >/dev/null
     for c in 1 8 32; do
         run_wrk "$c" post-email.lua email
-        ENQ_RPS[$1,$c]=$RPS ENQ_P50[$1,$c]=$P50 ENQ_P99[$1,$c]=$P99
+        ENQ_RPS[$1,$c]=$RPS ENQ_P50[$1,$c]=$P50 ENQ_P99[$1,$c]=$P99 ENQ_CPU[$1,$c]=$CPU_US
     done
     run_wrk 4 post-bulk.lua emails
     BULK_EMAILS[$1]=$(awk -v r="$RPS_EXACT" 'BEGIN { printf "%.0f", r * 500 }')
     BULK_P50[$1]=$P50
 }
 
-# One more C=32 durable-enqueue run under JFR (settings=profile), summarised by JfrSummary.java
-# together with the JVM's CPU time per request from /proc.
+# One more C=32 durable-enqueue run under JFR (settings=profile), summarised by JfrSummary.java.
+# JFR's first start instruments JDK classes and throws away compiled code: a throw-away recording
+# under the same load first lets the JIT settle again, or the profile shows a 3-5x slower service.
 profile_c32() { # pid, out-file, port
-    local jfr=$ABS_WORK/$(basename "$2" .txt).jfr tick u0 s0 u1 s1
-    tick=$(getconf CLK_TCK)
+    local jfr=$ABS_WORK/$(basename "$2" .txt).jfr
     # Payara's stacks run deeper than JFR's default 64 frames; only possible before JFR's first start.
     jcmd "$1" JFR.configure stackdepth=256 >/dev/null 2>&1 || true
+    jcmd "$1" JFR.start name=settle settings=profile >/dev/null
+    wrk -t2 -c32 -d"${PROFILE_SETTLE}s" -s bench/post-email.lua "http://127.0.0.1:$3/email" >/dev/null
+    jcmd "$1" JFR.stop name=settle >/dev/null
     jcmd "$1" JFR.start name=bench settings=profile >/dev/null
-    read -r u0 s0 < <(awk '{ print $14, $15 }' "/proc/$1/stat")
     run_wrk 32 post-email.lua email "$3"
-    read -r u1 s1 < <(awk '{ print $14, $15 }' "/proc/$1/stat")
     jcmd "$1" JFR.stop name=bench filename="$jfr" >/dev/null
     {
         echo "$WHO: durable enqueue, C=32, ${DURATION} s under JFR: $REQUESTS requests, $RPS req/s, p50 $P50 ms, p99 $P99 ms"
         echo "(with the profiler on; the figures in results.md were measured without it)"
-        awk -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v t="$tick" -v n="$REQUESTS" 'BEGIN {
-            printf "JVM CPU per request (/proc): %.0f µs user + %.0f µs system = %.0f µs\n",
-                u / t / n * 1e6, s / t / n * 1e6, (u + s) / t / n * 1e6 }'
+        echo "JVM CPU per request (/proc): $CPU_USER_US µs user + $CPU_SYS_US µs system = $CPU_US µs"
         java bench/JfrSummary.java "$jfr" "$REQUESTS"
     } >"$2"
     say "profile: $2"
@@ -356,10 +370,10 @@ say "starting the framework floor (empty JAX-RS POST) and warming it up for ${WA
 sync
 start_floor
 warm_up "$FLOOR" no
-declare -A FLOOR_RPS
+declare -A FLOOR_RPS FLOOR_CPU
 for c in 1 8 32; do
     run_wrk "$c" post-email.lua email "$FLOOR"
-    FLOOR_RPS[$c]=$RPS
+    FLOOR_RPS[$c]=$RPS FLOOR_CPU[$c]=$CPU_US
     row "Framework floor (empty JAX-RS POST), C=$c" "$RPS req/s, p50 $P50 ms, p99 $P99 ms" "—" "—" \
         "(the limit of 'Durable enqueue / floor')"
 done
@@ -407,7 +421,9 @@ for c in 1 8 32; do
         "$([[ $c == 32 ]] && echo '≥ 1.0×, p99 ≤ 50 ms' || echo '')"
 done
 for c in 1 8 32; do
-    row "Durable enqueue / floor, C=$c" "${OFF_RPS[$c]} vs ${FLOOR_RPS[$c]} req/s" "floor ${FLOOR_RPS[$c]} req/s" \
+    row "Durable enqueue / floor, C=$c" \
+        "${OFF_RPS[$c]} vs ${FLOOR_RPS[$c]} req/s; JVM CPU ${ENQ_CPU[after,$c]} vs ${FLOOR_CPU[$c]} µs per request" \
+        "floor ${FLOOR_RPS[$c]} req/s" \
         "$(ratio "${OFF_RPS[$c]}" "${FLOOR_RPS[$c]}")×" "$([[ $c == 32 ]] && echo '(≥ 0.35× is the later goal)' || echo '')"
 done
 BULK=${BULK_EMAILS[after]}
@@ -418,7 +434,7 @@ row "Bulk enqueue against the file system" "$BULK emails/s" "$CREATE file create
 if [[ $BASELINE != none ]]; then
     for c in 1 8 32; do
         row "Durable enqueue after / before ($BASE_NAME), C=$c" \
-            "${OFF_RPS[$c]} vs ${ENQ_RPS[before,$c]} req/s; p99 ${ENQ_P99[after,$c]} vs ${ENQ_P99[before,$c]} ms" \
+            "${OFF_RPS[$c]} vs ${ENQ_RPS[before,$c]} req/s; p99 ${ENQ_P99[after,$c]} vs ${ENQ_P99[before,$c]} ms; JVM CPU ${ENQ_CPU[after,$c]} vs ${ENQ_CPU[before,$c]} µs per request" \
             "before ${ENQ_RPS[before,$c]} req/s" "$(ratio "${OFF_RPS[$c]}" "${ENQ_RPS[before,$c]}")×" \
             "$([[ $c == 32 ]] && echo '≥ 0.90× (within 10 %)' || echo '')"
     done
