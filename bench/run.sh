@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Email Engine benchmark: one command, on loopback, bounded in time and count.
 #
-#   bench/run.sh                                  # everything (~40 min with the defaults)
+#   bench/run.sh                                     # everything
 #   BENCH_ONLY=enqueue BENCH_PROFILE=1 bench/run.sh  # floor, before/after and a profile (~12 min)
 #
 # Builds the WAR if needed, then measures, each against a limit measured in the same run:
