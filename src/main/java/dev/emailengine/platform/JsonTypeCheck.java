@@ -58,10 +58,24 @@ final class JsonTypeCheck {
         return new Result(checked, List.copyOf(check.errors), Set.copyOf(check.singletonLists));
     }
 
+    /** A record component with what the check needs of it, worked out once per record class. */
+    private record Component(RecordComponent component, String name) {
+    }
+
+    /** Reflection copies arrays and names are translated on every call: once per class is enough. */
+    private static final ClassValue<List<Component>> COMPONENTS = new ClassValue<>() {
+        @Override
+        protected List<Component> computeValue(Class<?> type) {
+            return Arrays.stream(type.getRecordComponents())
+                    .map(c -> new Component(c, JsonConfiguration.SNAKE_CASE.translateName(c.getName()))).toList();
+        }
+    };
+
     private JsonObject record(JsonObject json, Class<?> type, String prefix) {
         JsonObjectBuilder out = JSON.createObjectBuilder();
-        for (RecordComponent component : type.getRecordComponents()) {
-            String name = JsonConfiguration.SNAKE_CASE.translateName(component.getName());
+        for (Component each : COMPONENTS.get(type)) {
+            RecordComponent component = each.component();
+            String name = each.name();
             JsonValue value = json.get(name);
             if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
                 continue;

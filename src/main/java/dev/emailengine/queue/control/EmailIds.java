@@ -14,7 +14,18 @@ public class EmailIds {
     private final AtomicInteger counter = new AtomicInteger(new SecureRandom().nextInt());
 
     public String next(long epochMillis) {
-        return String.format("batch_%013d_%08x", epochMillis, counter.getAndIncrement());
+        // By hand: String.format cost more than the rest of naming and showed in enqueue profiles.
+        var id = new StringBuilder(28).append("batch_");
+        String millis = Long.toString(epochMillis);
+        for (int pad = millis.length(); pad < 13; pad++) {
+            id.append('0');
+        }
+        id.append(millis).append('_');
+        String suffix = Integer.toHexString(counter.getAndIncrement());
+        for (int pad = suffix.length(); pad < 8; pad++) {
+            id.append('0');
+        }
+        return id.append(suffix).toString();
     }
 
     /** The only shape accepted from outside, so an id can be used in a file name without risk. */
