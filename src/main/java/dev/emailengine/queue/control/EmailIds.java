@@ -2,6 +2,7 @@ package dev.emailengine.queue.control;
 
 import java.security.SecureRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 /**
  * Ids in the original's shape, {@code batch_<epoch ms>_<8 hex>}. The suffix is a counter that
@@ -10,6 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reuse an old (millisecond, counter) pair either.
  */
 public class EmailIds {
+
+    private static final Pattern WELL_FORMED = Pattern.compile("batch_[0-9]{13}_[0-9a-f]{8}");
 
     private final AtomicInteger counter = new AtomicInteger(new SecureRandom().nextInt());
 
@@ -30,6 +33,6 @@ public class EmailIds {
 
     /** The only shape accepted from outside, so an id can be used in a file name without risk. */
     public static boolean isWellFormed(String id) {
-        return id != null && id.matches("batch_[0-9]{13}_[0-9a-f]{8}");
+        return id != null && WELL_FORMED.matcher(id).matches();
     }
 }
