@@ -1,33 +1,19 @@
 package dev.emailengine.docs.control;
 
-import dev.emailengine.emails.entity.MailAddress;
 import dev.emailengine.platform.JsonConfiguration;
 import dev.emailengine.platform.OneOrMany;
-import dev.emailengine.platform.SingleLine;
 import dev.emailengine.platform.TextValues;
-import jakarta.json.JsonArray;
-import jakarta.json.JsonNumber;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import jakarta.json.bind.annotation.JsonbNillable;
 import jakarta.json.bind.annotation.JsonbProperty;
-import jakarta.validation.constraints.Email;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
 import jakarta.validation.groups.Default;
-import java.io.StringReader;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.AnnotatedParameterizedType;
 import java.lang.reflect.AnnotatedType;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,7 +26,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.media.Schema.SchemaType;
@@ -52,9 +37,6 @@ import org.eclipse.microprofile.openapi.models.media.Schema.SchemaType;
  * and examples from {@code @Schema}. A nested record becomes a component of its own, by $ref.
  */
 final class RecordSchemas {
-
-    /** No control character but tab: what {@link SingleLine} accepts, as an ECMA-262 pattern. */
-    static final String SINGLE_LINE = "^[^\\u0000-\\u0008\\u000A-\\u001F\\u007F-\\u009F]*$";
 
     private static final String TEXT_VALUES =
             "Values are strings, or numbers and booleans taken as their JSON text; null is taken as empty.";
@@ -124,7 +106,7 @@ final class RecordSchemas {
             schema.setRequired(required);
         }
         if (doc != null) {
-            describe(schema, doc, false);
+            SchemaRules.describe(schema, doc, false);
         }
         return name;
     }
@@ -134,7 +116,7 @@ final class RecordSchemas {
             throw new IllegalArgumentException(type + " is not a record");
         }
         for (RecordComponent component : type.getRecordComponents()) {
-            var annotations = annotations(component);
+            var annotations = SchemaRules.annotations(component);
             JsonbProperty renamed = (JsonbProperty) annotations.get(JsonbProperty.class);
             String name = renamed != null ? renamed.value() : JsonConfiguration.SNAKE_CASE.translateName(component.getName());
             properties.remove(name);
@@ -145,8 +127,9 @@ final class RecordSchemas {
             }
             properties.put(name, property(component, annotations, doc, use));
             boolean nillable = annotations.containsKey(JsonbNillable.class);
-            boolean present = use.request() ? active(annotations.values(), use, NotNull.class, NotBlank.class, NotEmpty.class)
-                    : component.getType().isPrimitive() || nillable || active(annotations.values(), use, NotNull.class);
+            boolean present = use.request() ? SchemaRules.active(annotations.values(), use.groups(), NotNull.class, NotBlank.class,
+                    NotEmpty.class)
+                    : component.getType().isPrimitive() || nillable || SchemaRules.active(annotations.values(), use.groups(), NotNull.class);
             if (present || doc != null && doc.required()) {
                 required.add(name);
             }
@@ -162,7 +145,7 @@ final class RecordSchemas {
         if (schema.getRef() != null) {
             return schema;
         }
-        rules(schema, kind(component.getType()), annotations.values(), use);
+        SchemaRules.rules(schema, SchemaRules.kind(component.getType()), annotations.values(), use.groups());
         if (annotations.containsKey(OneOrMany.class)) {
             // The client may send a single value where the list is expected.
             Schema one = schema(argument(component.getAnnotatedType(), 0), use);
@@ -170,7 +153,7 @@ final class RecordSchemas {
         }
         if (doc != null) {
             Class<?> raw = component.getType();
-            describe(schema, doc, raw == String.class || raw == Instant.class || raw.isEnum());
+            SchemaRules.describe(schema, doc, raw == String.class || raw == Instant.class || raw.isEnum());
         }
         if (annotations.containsKey(TextValues.class)) {
             schema.description((schema.getDescription() == null ? "" : schema.getDescription() + " ") + TEXT_VALUES);
@@ -210,7 +193,7 @@ final class RecordSchemas {
         } else {
             throw new IllegalArgumentException("no JSON schema for " + annotated.getType());
         }
-        rules(schema, kind(raw), Arrays.asList(annotated.getAnnotations()), use);
+        SchemaRules.rules(schema, SchemaRules.kind(raw), Arrays.asList(annotated.getAnnotations()), use.groups());
         return schema;
     }
 
@@ -221,139 +204,6 @@ final class RecordSchemas {
     private static List<Object> wireNames(Class<?> type, Use use) {
         return Arrays.stream(type.getEnumConstants()).map(e -> ((Enum<?>) e).name())
                 .map(name -> (Object) (use.request() ? name.toLowerCase(Locale.ROOT) : name)).toList();
-    }
-
-    private static void rules(Schema schema, Kind kind, Collection<Annotation> annotations, Use use) {
-        for (Annotation a : annotations) {
-            if (!active(a, use)) {
-                continue;
-            }
-            if (a instanceof Size size) {
-                if (size.min() > 0) {
-                    switch (kind) {
-                        case STRING -> schema.minLength(size.min());
-                        case ARRAY -> schema.minItems(size.min());
-                        case OBJECT -> schema.minProperties(size.min());
-                        default -> throw new IllegalArgumentException("@Size on " + kind);
-                    }
-                }
-                if (size.max() < Integer.MAX_VALUE) {
-                    switch (kind) {
-                        case STRING -> schema.maxLength(size.max());
-                        case ARRAY -> schema.maxItems(size.max());
-                        case OBJECT -> schema.maxProperties(size.max());
-                        default -> throw new IllegalArgumentException("@Size on " + kind);
-                    }
-                }
-            } else if (a instanceof NotEmpty || a instanceof NotBlank) {
-                switch (kind) {
-                    case STRING -> schema.minLength(Math.max(1, orZero(schema.getMinLength())));
-                    case ARRAY -> schema.minItems(Math.max(1, orZero(schema.getMinItems())));
-                    case OBJECT -> schema.minProperties(Math.max(1, orZero(schema.getMinProperties())));
-                    default -> throw new IllegalArgumentException(a + " on " + kind);
-                }
-            } else if (a instanceof Min min) {
-                schema.minimum(BigDecimal.valueOf(min.value()));
-            } else if (a instanceof Max max) {
-                schema.maximum(BigDecimal.valueOf(max.value()));
-            } else if (a instanceof Pattern pattern) {
-                schema.pattern(pattern.regexp());
-            } else if (a instanceof Email) {
-                schema.format("email");
-            } else if (a instanceof MailAddress) {
-                schema.format("email").maxLength(MailAddress.MAX_LENGTH);
-            } else if (a instanceof SingleLine) {
-                schema.pattern(SINGLE_LINE);
-            } else if (a instanceof TextValues) {
-                schema.additionalPropertiesSchema(OASFactory.createSchema().oneOf(List.of(SchemaTypes.of(SchemaType.STRING),
-                        SchemaTypes.of(SchemaType.NUMBER), SchemaTypes.of(SchemaType.BOOLEAN))));
-            }
-        }
-    }
-
-    private static void describe(Schema schema, org.eclipse.microprofile.openapi.annotations.media.Schema doc,
-            boolean textual) {
-        if (!doc.description().isEmpty()) {
-            schema.description(doc.description());
-        }
-        if (!doc.example().isEmpty()) {
-            schema.example(value(doc.example(), textual));
-        }
-        if (!doc.defaultValue().isEmpty()) {
-            schema.defaultValue(value(doc.defaultValue(), textual));
-        }
-        if (!doc.format().isEmpty()) {
-            schema.format(doc.format());
-        }
-        if (!doc.pattern().isEmpty()) {
-            schema.pattern(doc.pattern());
-        }
-        if (doc.enumeration().length > 0) {
-            schema.enumeration(List.of((Object[]) doc.enumeration()));
-        }
-    }
-
-    /** An example or default as the JSON value it stands for: text for a string, else parsed. */
-    private static Object value(String text, boolean textual) {
-        if (textual) {
-            return text;
-        }
-        try (var reader = JsonConfiguration.JSON.createReader(new StringReader(text))) {
-            return plain(reader.readValue());
-        } catch (RuntimeException e) {
-            return text;
-        }
-    }
-
-    private static Object plain(JsonValue value) {
-        return switch (value.getValueType()) {
-            case OBJECT -> {
-                var map = new LinkedHashMap<String, Object>();
-                ((JsonObject) value).forEach((k, v) -> map.put(k, plain(v)));
-                yield map;
-            }
-            case ARRAY -> ((JsonArray) value).stream().map(RecordSchemas::plain).toList();
-            case STRING -> ((JsonString) value).getString();
-            case NUMBER -> ((JsonNumber) value).bigDecimalValue();
-            case TRUE -> Boolean.TRUE;
-            case FALSE -> Boolean.FALSE;
-            case NULL -> null;
-        };
-    }
-
-    /**
-     * Everything said about a component: on the component itself, and what Java carried over to
-     * its accessor (Bean Validation constraints, which do not target record components) and type.
-     */
-    private static Map<Class<?>, Annotation> annotations(RecordComponent component) {
-        var all = new LinkedHashMap<Class<?>, Annotation>();
-        Stream.of(component.getAnnotations(), component.getAccessor().getAnnotations(),
-                component.getAnnotatedType().getAnnotations()).flatMap(Arrays::stream)
-                .forEach(a -> all.putIfAbsent(a.annotationType(), a));
-        return all;
-    }
-
-    @SafeVarargs
-    private static boolean active(Collection<Annotation> annotations, Use use, Class<? extends Annotation>... types) {
-        return annotations.stream().anyMatch(a -> Arrays.asList(types).contains(a.annotationType()) && active(a, use));
-    }
-
-    /** A Bean Validation constraint counts in the groups the record is validated with; others always. */
-    private static boolean active(Annotation annotation, Use use) {
-        try {
-            Class<?>[] groups = (Class<?>[]) annotation.annotationType().getMethod("groups").invoke(annotation);
-            return groups.length == 0 ? use.groups().contains(Default.class)
-                    : Arrays.stream(groups).anyMatch(use.groups()::contains);
-        } catch (NoSuchMethodException e) {
-            return true;
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Kind kind(Class<?> type) {
-        return type == String.class ? Kind.STRING : Collection.class.isAssignableFrom(type) ? Kind.ARRAY
-                : Map.class.isAssignableFrom(type) ? Kind.OBJECT : Kind.OTHER;
     }
 
     private static Class<?> raw(AnnotatedType annotated) {
@@ -368,7 +218,4 @@ final class RecordSchemas {
         throw new IllegalArgumentException("no element type in " + annotated.getType());
     }
 
-    private static int orZero(Integer value) {
-        return value == null ? 0 : value;
-    }
 }

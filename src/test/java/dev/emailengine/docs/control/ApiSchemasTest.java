@@ -178,7 +178,7 @@ class ApiSchemasTest {
         assertEquals(List.of("to_email"), schema("EmailRequest").getRequired());
         assertEquals("email", property("EmailRequest", "to_email").getFormat());
         assertEquals(998, property("EmailRequest", "subject").getMaxLength());
-        assertEquals(RecordSchemas.SINGLE_LINE, property("EmailRequest", "subject").getPattern());
+        assertEquals(SchemaRules.SINGLE_LINE, property("EmailRequest", "subject").getPattern());
         assertEquals(new BigDecimal(1), property("EmailRequest", "priority").getMinimum());
         assertEquals(new BigDecimal(3), property("EmailRequest", "priority").getMaximum());
         assertEquals(List.of("plain", "html", "multipart"), property("EmailRequest", "format").getEnum());
