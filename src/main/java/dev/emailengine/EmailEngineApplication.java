@@ -2,6 +2,7 @@ package dev.emailengine;
 
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.core.Application;
+import org.eclipse.microprofile.openapi.annotations.ExternalDocumentation;
 import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
@@ -35,6 +36,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
             @Tag(name = "Templates", description = "Mustache templates"),
             @Tag(name = "Service", description = "Index, health and documentation")
         },
-        security = {@SecurityRequirement(name = "bearer"), @SecurityRequirement(name = "apiKey")})
+        security = {@SecurityRequirement(name = "bearer"), @SecurityRequirement(name = "apiKey")},
+        // Set, because WildFly writes an unset one as {}, which lacks the url the standard requires.
+        externalDocs = @ExternalDocumentation(description = "Swagger UI over this document", url = "/docs"))
 public class EmailEngineApplication extends Application {
 }
