@@ -145,6 +145,8 @@ class ApiContractIT extends DeployedService {
                 "priority", "template_name", "template_vars", "cc", "bcc", "attachments", "send_at")));
         assertTrue(openApi.getComponents().getSchemas().keySet().containsAll(List.of("AcceptedEmail",
                 "AcceptedBatch", "EmailDetails", "QueueStatus", "Health", "WorkersStatus", "Problem")));
+        assertEquals(Set.of("bearer", "apiKey"), openApi.getComponents().getSecuritySchemes().keySet());
+        assertEquals(List.of("to_email"), schema.getRequired());
     }
 
     @Test
@@ -166,10 +168,12 @@ class ApiContractIT extends DeployedService {
         replies.put("ServiceIndex", api.get(""));
         replies.put("TemplateList", api.get("templates?detailed=true"));
         replies.put("TemplateSource", api.get("templates/welcome"));
-        replies.put("RenderedEmail", api.post("templates/welcome/preview", "{\"template_vars\": {\"name\": \"Ada\"}}"));
+        replies.put("RenderedEmail", api.post("templates/welcome/preview", "{\"template_vars\": {\"name\": \"Ada\", "
+                + "\"app_name\": \"ACME\", \"username\": \"ada\", \"email\": \"ada@example.com\", \"signup_date\": \"2026-11-28\"}}"));
         replies.put("Problem", api.post("email", "{\"to_email\": 42, \"priority\": 9}"));
         replies.forEach((component, reply) -> {
-            assertTrue(reply.status() < 500, component + ": " + reply.body());
+            // Only the problem is meant to be an error: a 4xx elsewhere would be checked against the wrong schema.
+            assertEquals(component.equals("Problem") ? 400 : 200, reply.status(), component + ": " + reply.body());
             assertEquals(List.of(), schemas.problems(component, reply.body()), component + ": " + reply.body());
         });
         smtp.awaitTo("contract@example.com", 1, Duration.ofSeconds(30));

@@ -11,8 +11,11 @@ import dev.emailengine.testing.AppServer;
 import dev.emailengine.testing.FreePorts;
 import dev.emailengine.testing.Jmx;
 import dev.emailengine.testing.LibertyServer;
+import dev.emailengine.testing.OpenApiSchemas;
 import dev.emailengine.testing.PayaraServer;
 import dev.emailengine.testing.WildFlyServer;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;
 import java.net.URL;
@@ -20,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,8 +68,9 @@ class PortabilityIT {
     void payaraServer() throws Exception {
         try (var server = new PayaraServer()) {
             server.start(settings());
-            sendsPlainAndTemplateEmail(server, "Payara Server");
+            Api.Reply accepted = sendsPlainAndTemplateEmail(server, "Payara Server");
             URL app = server.url();
+            assertOpenApiDescribes(new Api(app), new Api(app), accepted);
             assertReady(new Api(app).get("mp-health/ready"));
             assertCountsSent(new Api(app).get("metrics?scope=application"));
             server.stop();
@@ -76,7 +81,8 @@ class PortabilityIT {
     void wildFly() throws Exception {
         try (var server = new WildFlyServer()) {
             server.start(settings());
-            sendsPlainAndTemplateEmail(server, "WildFly");
+            Api.Reply accepted = sendsPlainAndTemplateEmail(server, "WildFly");
+            assertOpenApiDescribes(new Api(server.url()), new Api(server.url()), accepted);
             // WildFly serves MicroProfile Health on its management interface; it has no MP Metrics.
             assertReady(new Api(server.managementUrl()).get("health/ready"));
             server.stop();
@@ -87,9 +93,10 @@ class PortabilityIT {
     void openLiberty() throws Exception {
         try (var server = new LibertyServer()) {
             server.start(settings());
-            sendsPlainAndTemplateEmail(server, "Open Liberty");
+            Api.Reply accepted = sendsPlainAndTemplateEmail(server, "Open Liberty");
             // Liberty's own endpoints are on the admin port, so /health on the app port stays the app's.
             var admin = new Api(server.adminUrl());
+            assertOpenApiDescribes(admin, new Api(server.url()), accepted);
             assertReady(admin.get("health/ready"));
             assertCountsSent(admin.get("metrics?scope=application"));
             server.stop();
@@ -113,7 +120,7 @@ class PortabilityIT {
         return env;
     }
 
-    private void sendsPlainAndTemplateEmail(AppServer server, String serverName) throws Exception {
+    private Api.Reply sendsPlainAndTemplateEmail(AppServer server, String serverName) throws Exception {
         var api = new Api(server.url());
         assertHealthy(api);
 
@@ -141,6 +148,26 @@ class PortabilityIT {
         api.awaitState(id, "sent", Duration.ofSeconds(30));
         assertHealthy(api);
         awaitMbean(server, "EmailsSent", 2L);
+        return template;
+    }
+
+    /**
+     * The server's own MicroProfile OpenAPI implementation builds /openapi from the same reader and
+     * annotations: a valid OpenAPI document (3.0 or, on WildFly, 3.1) whose schemas the answers match.
+     */
+    private static void assertOpenApiDescribes(Api documentHost, Api api, Api.Reply accepted) {
+        Api.Reply document = documentHost.get("openapi");
+        assertEquals(200, document.status(), document.body());
+        SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(document.body());
+        assertEquals(List.of(), parsed.getMessages(), document.body());
+        assertTrue(parsed.getOpenAPI().getComponents().getSchemas().keySet().containsAll(List.of("EmailRequest",
+                "BulkRequest", "Problem")), document.body());
+        OpenApiSchemas schemas = OpenApiSchemas.of(document.body());
+        var replies = Map.of("AcceptedEmail", accepted, "Health", api.get("health"),
+                "EmailDetails", api.get("email/" + accepted.json().getString("request_id")),
+                "WorkersStatus", api.get("workers/status"), "Problem", api.post("email", "{\"priority\": 9}"));
+        replies.forEach((component, reply) ->
+                assertEquals(List.of(), schemas.problems(component, reply.body()), component + ": " + reply.body()));
     }
 
     private MimeMessage receivedBy(String recipient) throws Exception {

@@ -57,7 +57,7 @@ public class WorkersResource {
     @POST
     @Path("pause")
     @Operation(operationId = "pauseWorkers", summary = "Pause delivery; intake continues")
-    @APIResponse(responseCode = "200", description = "Paused", content = @Content(mediaType = "application/json", schema = @Schema(ref = "Message")))
+    @APIResponse(responseCode = "200", description = "Paused", content = @Content(mediaType = "application/json", schema = @Schema(ref = "DeliveryPause")))
     public DeliveryPause pause() {
         dispatcher.pause();
         return new DeliveryPause(true, "Delivery paused; intake continues");
@@ -66,7 +66,7 @@ public class WorkersResource {
     @POST
     @Path("resume")
     @Operation(operationId = "resumeWorkers", summary = "Resume delivery")
-    @APIResponse(responseCode = "200", description = "Resumed", content = @Content(mediaType = "application/json", schema = @Schema(ref = "Message")))
+    @APIResponse(responseCode = "200", description = "Resumed", content = @Content(mediaType = "application/json", schema = @Schema(ref = "DeliveryPause")))
     public DeliveryPause resume() {
         dispatcher.resume();
         return new DeliveryPause(false, "Delivery resumed");

@@ -3,13 +3,22 @@ package dev.emailengine.dispatch.entity;
 import jakarta.json.bind.annotation.JsonbNillable;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** {@code GET /workers/status}: the original's shape, plus pause and the SMTP circuit. */
-public record WorkersStatus(boolean autoProcessingEnabled, String workerPoolStatus, boolean paused, Smtp smtp,
+public record WorkersStatus(
+        boolean autoProcessingEnabled,
+        @Schema(enumeration = {"running", "disabled"}) String workerPoolStatus,
+        boolean paused,
+        Smtp smtp,
         Pool status) {
 
     /** The SMTP circuit; cause, last_error and next_probe_at only while they mean something. */
-    public record Smtp(String state, String cause, String lastError, Instant nextProbeAt) {
+    public record Smtp(@Schema(enumeration = {"closed", "open", "probing"}) String state,
+            @Schema(enumeration = {"outage", "throttling"}, description = "While not closed: why delivery is held")
+            String cause,
+            String lastError,
+            Instant nextProbeAt) {
     }
 
     public record Pool(int totalWorkers, int activeWorkers, List<WorkerState> workers) {

@@ -9,6 +9,6 @@ public record AttachmentUpload(
         @Schema(example = "invoice-2026-11.pdf", description = "Reduced to its last path segment and safe characters")
         String filename,
         @Schema(example = "application/pdf", defaultValue = "application/octet-stream") String contentType,
-        @Schema(required = true, format = "byte", example = "JVBERi0xLjQK")
+        @Schema(format = "byte", example = "JVBERi0xLjQK")
         @NotNull(message = "is required") String contentBase64) {
 }

@@ -16,13 +16,16 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * {@code attachments}, read from the same JSON object as an EmailRequest, plus the recipients.
  * The two fields an EmailRequest has and a bulk must not are here to be refused by name.
  */
-@Schema(name = "BulkRecipients")
+@Schema(name = "BulkRequest",
+        description = "Every field of EmailRequest except to_email and attachments, plus the recipients; "
+                + "all or nothing.",
+        example = "{\"template_name\": \"welcome\", \"recipients\": [{\"to_email\": \"ada@example.com\", "
+                + "\"template_vars\": {\"name\": \"Ada\"}}, {\"to_email\": \"alan@example.com\"}]}")
 public record BulkRequest(
         @Schema(hidden = true) @Null(message = "is not used by POST /emails; list recipients instead") Object toEmail,
         // Every recipient's queue file would carry its own copy; attachments go with POST /email.
         @Schema(hidden = true) @Size(max = 0, message = "are not supported in bulk; send them with POST /email")
         List<Object> attachments,
-        @Schema(required = true, minItems = 1, maxItems = MAX_RECIPIENTS)
         @NotEmpty(message = "must list 1 to " + MAX_RECIPIENTS + " recipients")
         @Size(max = MAX_RECIPIENTS, payload = RequestTooLarge.class,
                 message = "lists more than {max} recipients; split them over several requests")
@@ -32,8 +35,9 @@ public record BulkRequest(
 
     @Schema(name = "BulkRecipient")
     public record Recipient(
-            @Schema(required = true, format = "email") @NotBlank(message = "is required") @MailAddress String toEmail,
-            @Schema(ref = "TemplateVars") @TextValues Map<String, String> templateVars) {
+            @NotBlank(message = "is required") @MailAddress String toEmail,
+            @Schema(description = "Laid over the shared template_vars.")
+            @TextValues Map<String, String> templateVars) {
 
         public Recipient {
             templateVars = templateVars == null ? Map.of() : templateVars;

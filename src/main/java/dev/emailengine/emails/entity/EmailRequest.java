@@ -24,9 +24,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  */
 @Schema(name = "EmailRequest", description = "Unknown fields are ignored, as the original service ignored them.")
 public record EmailRequest(
-        @Schema(required = true, format = "email", example = "user@example.com")
+        @Schema(example = "user@example.com")
         @NotBlank(groups = Single.class, message = "is required") @MailAddress String toEmail,
-        @Schema(maxLength = MAX_HEADER_LENGTH, example = "Welcome Email",
+        @Schema(example = "Welcome Email",
                 description = "Required unless template_name is given; no line breaks")
         @SingleLine(message = "must not contain line breaks")
         @Size(max = MAX_HEADER_LENGTH, message = "is longer than {max} characters") String subject,
@@ -34,22 +34,26 @@ public record EmailRequest(
                 description = "Required unless template_name is given; at most MAX_BODY_BYTES") String body,
         @Schema(description = "The HTML part of a multipart email (default: body)") String htmlBody,
         @Schema(defaultValue = "plain") EmailFormat format,
-        @Schema(minimum = "1", maximum = "3", defaultValue = "2", description = "1 high, 2 normal, 3 low")
+        @Schema(defaultValue = "2", description = "1 high, 2 normal, 3 low")
         @Min(value = 1, message = PRIORITIES) @Max(value = 3, message = PRIORITIES) Integer priority,
         @Schema(pattern = "^[A-Za-z0-9_-]{1,64}$", example = "welcome") String templateName,
-        @Schema(ref = "TemplateVars") @TextValues Map<String, String> templateVars,
-        @Schema(maxLength = MAX_NAME_LENGTH, example = "Billing Team",
+        @Schema(example = "{\"name\": \"Ada\"}")
+        @TextValues Map<String, String> templateVars,
+        @Schema(example = "Billing Team",
                 description = "Display name; the address is always SENDER_EMAIL")
         @SingleLine @Size(max = MAX_NAME_LENGTH, message = "is longer than {max} characters") String fromName,
-        @Schema(ref = "AddressOrList") @OneOrMany @Size(max = MAX_ADDRESSES, message = "has more than {max} entries")
+        @OneOrMany @Size(max = MAX_ADDRESSES, message = "has more than {max} entries")
         List<@NotBlank(message = "is required") @MailAddress String> cc,
-        @Schema(ref = "AddressOrList") @OneOrMany @Size(max = MAX_ADDRESSES, message = "has more than {max} entries")
+        @OneOrMany @Size(max = MAX_ADDRESSES, message = "has more than {max} entries")
         List<@NotBlank(message = "is required") @MailAddress String> bcc,
-        @Schema(ref = "AddressOrList") @OneOrMany @Size(max = MAX_ADDRESSES, message = "has more than {max} entries")
+        @OneOrMany @Size(max = MAX_ADDRESSES, message = "has more than {max} entries")
         List<@NotBlank(message = "is required") @MailAddress String> replyTo,
-        @Schema(ref = "Headers") @Size(max = MAX_HEADERS, message = "has more than {max} entries")
+        @Schema(description = "X-*, List-Unsubscribe, List-Unsubscribe-Post, List-Id, List-Help, Auto-Submitted, "
+                + "Precedence, In-Reply-To, References",
+                example = "{\"List-Unsubscribe\": \"<https://example.com/unsubscribe>\", \"X-Campaign\": \"november\"}")
+        @Size(max = MAX_HEADERS, message = "has more than {max} entries")
         Map<String, @SingleLine @Size(max = MAX_HEADER_LENGTH, message = "is longer than {max} characters") String> headers,
-        @Schema(maxItems = MAX_ATTACHMENTS) @Size(max = MAX_ATTACHMENTS, message = "has more than {max} entries")
+        @Size(max = MAX_ATTACHMENTS, message = "has more than {max} entries")
         List<@Valid AttachmentUpload> attachments,
         @Schema(example = "2030-01-31T09:00:00Z", description = "Not sent before this instant (at most a year ahead)")
         Instant sendAt) {

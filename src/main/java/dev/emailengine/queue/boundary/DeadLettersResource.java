@@ -49,7 +49,7 @@ public class DeadLettersResource {
     @POST
     @Path("{id}/retry")
     @Operation(operationId = "retryDeadLetter", summary = "Send one dead letter back to the queue with a fresh retry budget")
-    @APIResponse(responseCode = "200", description = "Requeued", content = @Content(mediaType = "application/json", schema = @Schema(ref = "Message")))
+    @APIResponse(responseCode = "200", description = "Requeued", content = @Content(mediaType = "application/json", schema = @Schema(ref = "Requeued")))
     @APIResponse(responseCode = "404", description = "No such dead letter", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
     public Requeued retry(@PathParam("id") String id) {
         if (!queue.requeueDeadLetter(id)) {
@@ -61,7 +61,7 @@ public class DeadLettersResource {
     @POST
     @Path("retry-all")
     @Operation(operationId = "retryAllDeadLetters", summary = "Send every dead letter back to the queue")
-    @APIResponse(responseCode = "200", description = "How many were requeued", content = @Content(mediaType = "application/json", schema = @Schema(ref = "Message")))
+    @APIResponse(responseCode = "200", description = "How many were requeued", content = @Content(mediaType = "application/json", schema = @Schema(ref = "Requeued")))
     public Requeued retryAll() {
         return Requeued.all(queue.requeueAllDeadLetters());
     }

@@ -2,16 +2,18 @@ package dev.emailengine.queue.entity;
 
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Everything known about one email: {@code GET /email/{id}} and the dead-letter listing. */
 public record EmailDetails(
         String requestId,
-        String state,
+        @Schema(enumeration = {"queued", "processing", "retrying", "sent", "dead", "cancelled"}) String state,
         String toEmail,
         String subject,
         int priority,
         Instant createdAt,
         int retryCount,
+        @Schema(description = "Absent when MAX_RETRIES is unset: MAX_QUEUE_LIFETIME alone bounds the retries")
         Integer maxRetries,
         Instant nextAttemptAt,
         String lastError,
