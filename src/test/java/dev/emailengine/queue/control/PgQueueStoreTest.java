@@ -1,0 +1,85 @@
+package dev.emailengine.queue.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.emailengine.queue.entity.Attempt;
+import dev.emailengine.queue.entity.EmailMessage;
+import dev.emailengine.queue.entity.QueuedEmail;
+import dev.emailengine.testing.TestDatabase;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** What only a shared store has: instances, leases, and a schema two instances migrate at once. */
+class PgQueueStoreTest {
+
+    private final TestDatabase database = TestDatabase.create();
+    private final QueueStoreContract.TestClock clock = new QueueStoreContract.TestClock();
+
+    @AfterEach
+    void drop() {
+        database.close();
+    }
+
+    private PgQueueStore instance(String name) {
+        return new PgQueueStore(database, clock, name, Duration.ofMinutes(1), Duration.ofHours(24));
+    }
+
+    private QueuedEmail email(String to) {
+        return QueuedEmail.accept("batch_%d_%08x".formatted(clock.millis(), to.hashCode()), 2, clock.instant(),
+                QueuedEmail.NO_RETRY_LIMIT, EmailMessage.of(to, "s", "b", null), null);
+    }
+
+    @Test
+    void aDeadInstancesLeaseExpiresAnotherTakesOverAndTheLateFinishIsRefused() {
+        PgQueueStore a = instance("node-a");
+        PgQueueStore b = instance("node-b");
+        a.store(List.of(email("leased@x.test")), null);
+        QueuedEmail claimedByA = a.claimNext().orElseThrow();
+
+        assertTrue(b.claimNext().isEmpty(), "a live lease keeps the email with node-a");
+        clock.advance(Duration.ofMinutes(2));
+        QueuedEmail claimedByB = b.claimNext().orElseThrow();
+        assertEquals(claimedByA.id(), claimedByB.id(), "node-a's lease ran out: node-b takes the email over");
+
+        a.delivered(claimedByA.withAttempt(new Attempt(Instant.now(), Attempt.Outcome.SENT, 250, "ok")));
+        assertEquals("processing", b.find(claimedByB.id()).orElseThrow().state(),
+                "node-a's late report changes nothing: the email is node-b's now");
+        b.delivered(claimedByB.withAttempt(new Attempt(Instant.now(), Attempt.Outcome.SENT, 250, "ok")));
+        assertEquals("sent", a.find(claimedByA.id()).orElseThrow().state(), "every instance sees the cluster's state");
+    }
+
+    @Test
+    void twoInstancesStartingAtOnceApplyEachMigrationOnce() throws Exception {
+        var pool = Executors.newFixedThreadPool(4);
+        try {
+            var starts = new ArrayList<Future<PgQueueStore>>();
+            for (int i = 0; i < 4; i++) {
+                String name = "node-" + i;
+                starts.add(pool.submit((Callable<PgQueueStore>) () -> instance(name)));
+            }
+            for (Future<PgQueueStore> start : starts) {
+                start.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        try (var c = database.getConnection(); var rs = c.createStatement()
+                .executeQuery("SELECT count(*), max(version) FROM email_engine_schema")) {
+            rs.next();
+            assertEquals(PgSchema.MIGRATIONS.size(), rs.getInt(1));
+            assertEquals(PgSchema.MIGRATIONS.size(), rs.getInt(2));
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
