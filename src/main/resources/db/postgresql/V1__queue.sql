@@ -11,10 +11,12 @@ CREATE TABLE queued_email (
     lease_owner text,
     lease_until timestamptz,
     record      bytea       NOT NULL
-);
--- What a claim reads: the best priority, then arrival, among the due and unclaimed.
-CREATE INDEX queued_email_claim ON queued_email (priority, seq) WHERE NOT claimed;
-CREATE INDEX queued_email_due ON queued_email (due_at) WHERE NOT claimed;
+)
+-- Rows are claimed and updated all the time: room for updates in place, and vacuum that keeps up.
+WITH (fillfactor = 70, autovacuum_vacuum_scale_factor = 0.01, autovacuum_analyze_scale_factor = 0.02);
+-- What a claim reads, per priority: the earliest due among the unclaimed (then arrival).
+CREATE INDEX queued_email_claim ON queued_email (priority, due_at, seq) WHERE NOT claimed;
+-- Claims of a dead instance, by when their lease ran out.
 CREATE INDEX queued_email_lease ON queued_email (lease_until) WHERE claimed;
 
 CREATE TABLE finished_email (

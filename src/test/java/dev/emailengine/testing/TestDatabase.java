@@ -22,8 +22,9 @@ public final class TestDatabase implements DataSource, AutoCloseable {
     private volatile boolean failing;
 
     private TestDatabase() throws SQLException {
-        try (Connection admin = DriverManager.getConnection(url("postgres"), properties())) {
-            admin.createStatement().execute("CREATE DATABASE " + name);
+        try (Connection admin = DriverManager.getConnection(url("postgres"), properties());
+                var sql = admin.createStatement()) {
+            sql.execute("CREATE DATABASE " + name);
         }
     }
 
@@ -56,8 +57,8 @@ public final class TestDatabase implements DataSource, AutoCloseable {
 
     /** Empties every table of the application's schema (the schema itself stays). */
     public void truncateAll() {
-        try (Connection c = getConnection()) {
-            c.createStatement().execute("DO $$ DECLARE t record; BEGIN FOR t IN SELECT tablename FROM pg_tables"
+        try (Connection c = getConnection(); var sql = c.createStatement()) {
+            sql.execute("DO $$ DECLARE t record; BEGIN FOR t IN SELECT tablename FROM pg_tables"
                     + " WHERE schemaname = 'public' AND tablename <> 'email_engine_schema'"
                     + " LOOP EXECUTE 'TRUNCATE TABLE ' || quote_ident(t.tablename) || ' RESTART IDENTITY CASCADE'; END LOOP; END $$");
         } catch (SQLException e) {
@@ -67,8 +68,9 @@ public final class TestDatabase implements DataSource, AutoCloseable {
 
     @Override
     public void close() {
-        try (Connection admin = DriverManager.getConnection(url("postgres"), properties())) {
-            admin.createStatement().execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        try (Connection admin = DriverManager.getConnection(url("postgres"), properties());
+                var sql = admin.createStatement()) {
+            sql.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot drop " + name, e);
         }

@@ -4,6 +4,7 @@ import dev.emailengine.platform.Digests;
 import dev.emailengine.platform.JsonConfiguration;
 import dev.emailengine.problems.control.InvalidInputException;
 import dev.emailengine.problems.entity.FieldError;
+import dev.emailengine.queue.control.IdempotencyKeyTakenException;
 import dev.emailengine.queue.control.MailQueue;
 import dev.emailengine.queue.entity.IdempotencyRecord;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -58,8 +59,7 @@ public class IdempotencyKeys {
         String requestHash = sha256(scope, body);
         synchronized (inFlight) {
             if (!inFlight.add(keyHash)) {
-                throw new InvalidInputException(409, "Request in progress",
-                        List.of(new FieldError(HEADER, "a request with this key is still being processed")));
+                throw inProgress();
             }
         }
         try {
@@ -73,12 +73,22 @@ public class IdempotencyKeys {
                 throw new InvalidInputException(422, "Idempotency-Key reused", List.of(new FieldError(HEADER,
                         "was used for a different request within IDEMPOTENCY_TTL (" + queue.idempotencyTtl() + ")")));
             }
-            return jsonb.toJson(action.apply(new IdempotencyRecord.Claim(keyHash, requestHash)));
+            try {
+                return jsonb.toJson(action.apply(new IdempotencyRecord.Claim(keyHash, requestHash)));
+            } catch (IdempotencyKeyTakenException e) {
+                // Another instance stored the same key a moment ago: a repeat will get its answer.
+                throw inProgress();
+            }
         } finally {
             synchronized (inFlight) {
                 inFlight.remove(keyHash);
             }
         }
+    }
+
+    private static InvalidInputException inProgress() {
+        return new InvalidInputException(409, "Request in progress",
+                List.of(new FieldError(HEADER, "a request with this key is still being processed")));
     }
 
     /** Printable ASCII without spaces, as the IETF draft and every major API expect. */

@@ -39,6 +39,10 @@ public final class PgSchema {
                     rs.next();
                     current = rs.getInt(1);
                 }
+                if (current > MIGRATIONS.size()) {
+                    throw new SQLException("the database's schema is version " + current + ", newer than this"
+                            + " release knows (" + MIGRATIONS.size() + "): run the newer release, or a new database");
+                }
                 int applied = 0;
                 for (int version = current + 1; version <= MIGRATIONS.size(); version++) {
                     String name = MIGRATIONS.get(version - 1);

@@ -37,7 +37,14 @@ final class PgSql {
 
     /** The first column of the first row, as text. */
     static Optional<String> single(DataSource dataSource, String sql, Object... parameters) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement statement = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection()) {
+            return single(c, sql, parameters);
+        }
+    }
+
+    /** As above, on the caller's connection (inside its transaction). */
+    static Optional<String> single(Connection c, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement statement = c.prepareStatement(sql)) {
             bind(statement, parameters);
             try (ResultSet rs = statement.executeQuery()) {
                 return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();

@@ -1,10 +1,12 @@
 package dev.emailengine.queue.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emailengine.queue.entity.Attempt;
 import dev.emailengine.queue.entity.EmailMessage;
+import dev.emailengine.queue.entity.IdempotencyRecord;
 import dev.emailengine.queue.entity.QueuedEmail;
 import dev.emailengine.testing.TestDatabase;
 import java.sql.SQLException;
@@ -56,6 +58,36 @@ class PgQueueStoreTest {
                 "node-a's late report changes nothing: the email is node-b's now");
         b.delivered(claimedByB.withAttempt(new Attempt(Instant.now(), Attempt.Outcome.SENT, 250, "ok")));
         assertEquals("sent", a.find(claimedByA.id()).orElseThrow().state(), "every instance sees the cluster's state");
+    }
+
+    @Test
+    void anInstanceNeverTakesOverItsOwnExpiredClaimWhileItRunsButDoesAfterARestart() {
+        PgQueueStore a = instance("node-a");
+        a.store(List.of(email("slow@x.test")), null);
+        QueuedEmail claimed = a.claimNext().orElseThrow();
+        clock.advance(Duration.ofMinutes(2));
+
+        assertTrue(a.claimNext().isEmpty(), "a thread of node-a still sends it: no second thread may take it");
+        assertEquals(claimed.id(), instance("node-a").claimNext().orElseThrow().id(),
+                "node-a restarted: its claims from before are back");
+    }
+
+    @Test
+    void twoInstancesStoringUnderOneIdempotencyKeyQueueOnce() {
+        PgQueueStore a = instance("node-a");
+        PgQueueStore b = instance("node-b");
+        QueuedEmail first = email("first@x.test");
+        QueuedEmail second = email("second@x.test");
+        a.store(List.of(first), new IdempotencyRecord("e".repeat(64), "request", clock.instant(), List.of(first.id())));
+
+        assertThrows(IdempotencyKeyTakenException.class, () -> b.store(List.of(second),
+                new IdempotencyRecord("e".repeat(64), "request", clock.instant(), List.of(second.id()))));
+        assertTrue(b.find(second.id()).isEmpty(), "the losing request stored nothing");
+        assertEquals(List.of(first.id()), b.idempotencyRecord("e".repeat(64), "request").orElseThrow().ids());
+        clock.advance(Duration.ofHours(25));
+        b.store(List.of(second), new IdempotencyRecord("e".repeat(64), "request", clock.instant(), List.of(second.id())));
+        assertEquals(List.of(second.id()), a.idempotencyRecord("e".repeat(64), "request").orElseThrow().ids(),
+                "an expired key may be used again");
     }
 
     @Test
