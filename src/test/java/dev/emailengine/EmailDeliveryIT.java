@@ -226,16 +226,20 @@ class EmailDeliveryIT extends DeployedService {
                     .formatted(recipient("prio-high"))).getString("request_id");
             assertEquals("queued", new Api(base).get("email/" + low).json().getString("state"));
 
+            // Whatever earlier tests left due is processed too; only the order of ours is asserted,
+            // so the test does not depend on what ran before it.
             var order = new ArrayList<String>();
-            for (int i = 0; i < 3; i++) {
-                JsonObject run = new Api(base).post("process-batch", "").json();
-                assertTrue(run.getBoolean("processed"), run.toString());
-                order.add(run.getString("request_id"));
+            JsonObject run = new Api(base).post("process-batch", "").json();
+            for (int calls = 1; run.getBoolean("processed"); calls++) {
+                assertTrue(calls <= 200, "process-batch never ran out of due emails");
+                String id = run.getString("request_id");
+                if (List.of(high, normal, low).contains(id)) {
+                    order.add(id);
+                }
+                run = new Api(base).post("process-batch", "").json();
             }
             assertEquals(List.of(high, normal, low), order);
-            JsonObject empty = new Api(base).post("process-batch", "").json();
-            assertEquals(false, empty.getBoolean("processed"));
-            assertTrue(empty.getString("message").length() > 0);
+            assertTrue(run.getString("message").length() > 0, "an empty run says so: " + run);
             assertEquals("sent", new Api(base).get("email/" + high).json().getString("state"));
         } finally {
             assertEquals(200, new Api(base).post("workers/resume", "").status());
