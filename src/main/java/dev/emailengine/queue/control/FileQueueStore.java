@@ -34,6 +34,7 @@ public class FileQueueStore implements QueueStore {
     private final BulkJournals journals;
     private final QueueView view;
     private final IdempotencyRecords idempotency;
+    private final Path root;
 
     /** Opens the queue under {@code root} and recovers what an earlier run left there. */
     public FileQueueStore(Path root, Fsync fsync, Clock clock, Duration idempotencyTtl, int idempotencyCacheSize,
@@ -41,6 +42,7 @@ public class FileQueueStore implements QueueStore {
         this.clock = clock;
         this.minFreeDiskMb = minFreeDiskMb;
         Path dir = root.toAbsolutePath().normalize();
+        this.root = dir;
         files = new QueueFiles(dir, fsync);
         journals = new BulkJournals(dir, fsync);
         view = new QueueView(index, files, clock);
@@ -311,5 +313,10 @@ public class FileQueueStore implements QueueStore {
         } catch (IOException e) {
             LOG.log(Level.ERROR, "{0} is unreadable and could not be moved aside: {1}", id, e.getMessage());
         }
+    }
+
+    @Override
+    public String description() {
+        return "files under " + root;
     }
 }

@@ -71,6 +71,14 @@ public class MailQueue {
     @ConfigProperty(name = "min.free.disk.mb", defaultValue = "100")
     long minFreeDiskMb;
 
+    @Inject
+    @ConfigProperty(name = "lease.timeout", defaultValue = "5m")
+    String leaseTimeout;
+
+    @Inject
+    @ConfigProperty(name = "instance.name")
+    Optional<String> instanceName;
+
     /** Intake and cancels, for whoever watches (metrics); null outside a container. */
     @Inject
     Event<EmailEvent> events;
@@ -89,14 +97,17 @@ public class MailQueue {
         clock = clock == null ? Clock.systemUTC() : clock;
         fsync = fsync == null ? new Fsync() : fsync;
         ids = new EmailIds();
+        Duration ttl = Durations.parse("IDEMPOTENCY_TTL", idempotencyTtl == null ? "24h" : idempotencyTtl);
         String kind = storeKind == null ? "file" : storeKind.strip().toLowerCase(Locale.ROOT);
-        if (!kind.equals("file")) {
-            throw new IllegalStateException("QUEUE_STORE=" + storeKind + " is not a queue store this release has;"
-                    + " use QUEUE_STORE=file (the default)");
-        }
-        store = new FileQueueStore(Path.of(dataDir), fsync, new FollowingClock(),
-                Durations.parse("IDEMPOTENCY_TTL", idempotencyTtl == null ? "24h" : idempotencyTtl),
-                idempotencyCacheSize > 0 ? idempotencyCacheSize : 10_000, minFreeDiskMb);
+        store = switch (kind) {
+            case "file" -> new FileQueueStore(Path.of(dataDir), fsync, new FollowingClock(), ttl,
+                    idempotencyCacheSize > 0 ? idempotencyCacheSize : 10_000, minFreeDiskMb);
+            case "postgresql" -> new PgQueueStore(PgQueueStore.lookUpDataSource(), new FollowingClock(),
+                    PgQueueStore.instanceName(instanceName), Durations.parse("LEASE_TIMEOUT", leaseTimeout), ttl);
+            default -> throw new IllegalStateException("QUEUE_STORE=" + storeKind + " is not a queue store this"
+                    + " release has: use QUEUE_STORE=file (the default) or QUEUE_STORE=postgresql");
+        };
+        LOG.log(Level.INFO, "the queue is kept in {0}", store.description());
     }
 
     /** The store reads the time through this, so a test that moves {@link #clock} moves the store's too. */

@@ -6,6 +6,8 @@ import dev.emailengine.queue.entity.IdempotencyRecord;
 import dev.emailengine.queue.entity.QueueStatus;
 import dev.emailengine.queue.entity.QueuedEmail;
 import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,6 +18,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
 import javax.sql.DataSource;
 
 /**
@@ -31,6 +35,7 @@ public class PgQueueStore implements QueueStore {
 
     private static final System.Logger LOG = System.getLogger(PgQueueStore.class.getName());
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
+    private static final String DATA_SOURCE = "java:comp/env/jdbc/emailengine";
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -372,6 +377,41 @@ public class PgQueueStore implements QueueStore {
     @Override
     public Duration idempotencyTtl() {
         return idempotencyTtl;
+    }
+
+    /** The container's DataSource for the queue, by its logical name (web.xml, bound per server). */
+    static DataSource lookUpDataSource() {
+        try {
+            return InitialContext.doLookup(DATA_SOURCE);
+        } catch (NamingException e) {
+            throw new IllegalStateException("QUEUE_STORE=postgresql needs the server to bind the DataSource "
+                    + DATA_SOURCE + " (server-config/ does so on every supported server; see docs/deploy.md): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * INSTANCE_NAME, else this host and HTTP port (unique per running instance, and the same when
+     * an instance restarts, so it takes its own claims back at once), else host and process id.
+     */
+    static String instanceName(Optional<String> configured) {
+        String name = configured.map(String::strip).filter(n -> !n.isEmpty()).orElse(null);
+        if (name != null) {
+            return name;
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        String port = System.getenv("HTTP_PORT");
+        return host + ":" + (port == null || port.isBlank() ? "pid" + ProcessHandle.current().pid() : port.strip());
+    }
+
+    @Override
+    public String description() {
+        return "PostgreSQL (" + DATA_SOURCE + ") as instance " + instance + ", leases of " + lease;
     }
 
     @Override

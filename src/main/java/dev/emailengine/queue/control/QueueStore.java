@@ -93,4 +93,7 @@ public interface QueueStore {
 
     /** Empty while the store can take more mail; otherwise why not (for health checks). */
     Optional<String> problem();
+
+    /** Where the queue is kept, for the start-up log. */
+    String description();
 }
