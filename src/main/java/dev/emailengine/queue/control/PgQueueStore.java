@@ -18,6 +18,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
 import javax.sql.DataSource;
@@ -34,7 +37,16 @@ import javax.sql.DataSource;
 public class PgQueueStore implements QueueStore {
 
     private static final System.Logger LOG = System.getLogger(PgQueueStore.class.getName());
+    /** How often idle workers look for due mail when no notification can wake them. */
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
+    /** ... and when notifications do (emails due later, a retry or a send_at, are found by polling). */
+    private static final Duration LISTENING_POLL = Duration.ofSeconds(1);
+    /** How often an unreachable database is tried again (by idle workers and at start-up). */
+    private static final Duration OUTAGE_POLL = Duration.ofSeconds(1);
+    private static final long SCHEMA_RETRY_NANOS = Duration.ofSeconds(2).toNanos();
+    /** A clock further off the database's than this is reported: leases and send times assume they agree. */
+    private static final Duration CLOCK_TOLERANCE = Duration.ofSeconds(2);
+    private static final int MAX_CORRUPT_PER_CLAIM = 10;
     private static final String DATA_SOURCE = "java:comp/env/jdbc/emailengine";
 
     private final DataSource dataSource;
@@ -43,10 +55,25 @@ public class PgQueueStore implements QueueStore {
     private final Duration lease;
     private final Duration idempotencyTtl;
     private final QueueJson json = new QueueJson();
-    private final Object wakeUps = new Object();
     private final PgQueueReads reads;
+    private final PgOutage outage;
+    private final PgWakeUps wakeUps;
+    /** Outcomes of sends made while the database was away, recorded when it is back. */
+    private final Queue<Outcome> unrecorded = new ConcurrentLinkedQueue<>();
+    private volatile boolean ready;
+    private long nextSchemaAttempt; // guarded by this
 
-    /** Migrates the schema and takes back what this instance had claimed when it stopped. */
+    /** A claimed email's outcome, written in one transaction; false when the email is no longer ours. */
+    @FunctionalInterface
+    private interface Outcome {
+        boolean record() throws SQLException;
+    }
+
+    /**
+     * Migrates the schema and takes back what this instance had claimed when it stopped. A
+     * database that does not answer yet is no reason to fail the start: the store says so, refuses
+     * mail (503) and keeps trying; the schema is applied once it answers.
+     */
     public PgQueueStore(DataSource dataSource, Clock clock, String instance, Duration lease, Duration idempotencyTtl) {
         this.dataSource = dataSource;
         this.clock = clock;
@@ -54,21 +81,74 @@ public class PgQueueStore implements QueueStore {
         this.lease = lease;
         this.idempotencyTtl = idempotencyTtl;
         this.reads = new PgQueueReads(dataSource, clock, json, idempotencyTtl);
+        this.outage = new PgOutage(clock);
+        this.wakeUps = new PgWakeUps(dataSource);
         try {
-            PgSchema.migrate(dataSource);
-            int released = PgSql.update(dataSource, "UPDATE queued_email SET claimed = false, lease_owner = NULL, lease_until = NULL"
-                    + " WHERE claimed AND lease_owner = ?", instance);
-            if (released > 0) {
-                LOG.log(Level.WARNING, "{0} emails claimed by {1} before it stopped are back in the queue", released,
-                        instance);
+            ready();
+        } catch (QueueStorageException e) {
+            LOG.log(Level.ERROR, "the queue''s database does not answer at start-up ({0}); Email Engine starts"
+                    + " anyway, answers 503 to new emails and reports it in GET /health until the database"
+                    + " answers, then applies its schema and sends", e.getMessage());
+        }
+    }
+
+    /**
+     * Applies the schema once the database answers and takes this instance's earlier claims back;
+     * until then every call finds out here, at most every two seconds, and cheaply in between.
+     *
+     * @throws QueueStorageException while the database does not answer
+     */
+    private void ready() {
+        if (ready) {
+            return;
+        }
+        synchronized (this) {
+            if (ready) {
+                return;
             }
-        } catch (SQLException e) {
-            throw new QueueStorageException("cannot open the queue in PostgreSQL: " + e.getMessage(), e);
+            long now = System.nanoTime();
+            if (nextSchemaAttempt != 0 && now - nextSchemaAttempt < 0) {
+                throw new QueueStorageException(outage.problem().orElse("PostgreSQL does not answer"));
+            }
+            try {
+                PgSchema.migrate(dataSource);
+                int released = PgSql.update(dataSource, "UPDATE queued_email SET claimed = false, lease_owner = NULL,"
+                        + " lease_until = NULL WHERE claimed AND lease_owner = ?", instance);
+                if (released > 0) {
+                    LOG.log(Level.WARNING, "{0} emails claimed by {1} before it stopped are back in the queue",
+                            released, instance);
+                }
+                compareClocks();
+            } catch (SQLException e) {
+                nextSchemaAttempt = now + SCHEMA_RETRY_NANOS;
+                outage.failed(e);
+                throw new QueueStorageException("PostgreSQL does not answer: " + PgOutage.describe(e), e);
+            }
+            ready = true;
+            outage.succeeded();
+        }
+        try {
+            wakeUps.start();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void compareClocks() throws SQLException {
+        Instant before = clock.instant();
+        Instant database = Instant.ofEpochMilli(Long.parseLong(PgSql.single(dataSource,
+                "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint::text").orElseThrow()));
+        Duration skew = Duration.between(database, before.plus(Duration.between(before, clock.instant()).dividedBy(2)));
+        if (skew.abs().compareTo(CLOCK_TOLERANCE) > 0) {
+            LOG.log(Level.WARNING, "this instance''s clock is {0} ms {1} the database''s: leases (LEASE_TIMEOUT) and"
+                    + " send times assume every instance''s clock agrees (keep them in sync with NTP)",
+                    skew.abs().toMillis(), skew.isNegative() ? "behind" : "ahead of");
         }
     }
 
     @Override
     public void store(List<QueuedEmail> emails, IdempotencyRecord idempotency) {
+        ready();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -98,97 +178,190 @@ public class PgQueueStore implements QueueStore {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new QueueStorageException("could not store the email" + (emails.size() == 1 ? "" : "s"), e);
+            throw unavailable("could not store the email" + (emails.size() == 1 ? "" : "s"), e);
         }
-        synchronized (wakeUps) {
-            wakeUps.notifyAll();
-        }
+        outage.succeeded();
+        wakeUps.wakeAll();
     }
 
-    @Override
+    /** A failed statement: the outage is noted (and logged once), the caller answers 503. */
+    private QueueStorageException unavailable(String what, SQLException e) {
+        outage.failed(e);
+        return new QueueStorageException(what + ": " + PgOutage.describe(e), e);
+    }
+
     /**
      * First an email another instance held past its lease (that instance died), then the best
      * due one: per priority, the earliest due, each through its own partial index, so the claim
      * costs the same with 100,000 emails queued as with none. An instance never takes over its
      * own expired claims while it runs: one of its threads still holds them (and it takes them
      * back when it restarts), so a slow send can never be finished twice by two of its threads.
+     * Outcomes kept while the database was away are written first.
      */
+    @Override
     public Optional<QueuedEmail> claimNext() {
-        Timestamp now = Timestamp.from(clock.instant());
-        Timestamp until = Timestamp.from(clock.instant().plus(lease));
+        if (!readyQuietly() || !recordUnrecorded()) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        Timestamp until = Timestamp.from(now.plus(lease));
         try (Connection c = dataSource.getConnection()) {
-            Optional<QueuedEmail> taken = claim(c, "SELECT id FROM queued_email WHERE claimed AND lease_until < ?"
-                    + " AND lease_owner <> ? ORDER BY lease_until LIMIT 1 FOR UPDATE SKIP LOCKED", until, now, instance);
-            return taken.isPresent() ? taken : claim(c, "SELECT q.id FROM unnest('{1,2,3}'::smallint[]) AS p(priority)"
-                    + " CROSS JOIN LATERAL (SELECT id FROM queued_email WHERE priority = p.priority AND NOT claimed"
-                    + " AND due_at <= ? ORDER BY due_at, seq LIMIT 1 FOR UPDATE SKIP LOCKED) AS q LIMIT 1", until, now);
+            for (int corrupt = 0; corrupt < MAX_CORRUPT_PER_CLAIM; corrupt++) {
+                Optional<Claimed> claimed = claim(c, "SELECT id FROM queued_email WHERE claimed AND lease_until < ?"
+                        + " AND lease_owner <> ? ORDER BY lease_until LIMIT 1 FOR UPDATE SKIP LOCKED", until,
+                        Timestamp.from(now), instance);
+                if (claimed.isEmpty()) {
+                    claimed = claim(c, "SELECT q.id FROM unnest('{1,2,3}'::smallint[]) AS p(priority)"
+                            + " CROSS JOIN LATERAL (SELECT id FROM queued_email WHERE priority = p.priority AND NOT claimed"
+                            + " AND due_at <= ? ORDER BY due_at, seq LIMIT 1 FOR UPDATE SKIP LOCKED) AS q LIMIT 1", until,
+                            Timestamp.from(now));
+                }
+                outage.succeeded();
+                if (claimed.isEmpty()) {
+                    return Optional.empty();
+                }
+                try {
+                    return Optional.of(json.read(claimed.get().record()));
+                } catch (CorruptQueueFileException e) {
+                    quarantine(c, claimed.get().id(), e.getMessage());
+                }
+            }
+            return Optional.empty();
         } catch (SQLException e) {
-            LOG.log(Level.ERROR, "could not claim an email: {0}", e.getMessage());
+            outage.failed(e);
             return Optional.empty();
         }
     }
 
-    private Optional<QueuedEmail> claim(Connection c, String pick, Timestamp until, Object... pickParameters)
+    private record Claimed(String id, byte[] record) {
+    }
+
+    private Optional<Claimed> claim(Connection c, String pick, Timestamp until, Object... pickParameters)
             throws SQLException {
         try (PreparedStatement claim = c.prepareStatement("UPDATE queued_email SET claimed = true, lease_owner = ?,"
-                + " lease_until = ? WHERE id = (" + pick + ") RETURNING record")) {
+                + " lease_until = ? WHERE id = (" + pick + ") RETURNING id, record")) {
             claim.setString(1, instance);
             claim.setTimestamp(2, until);
             for (int i = 0; i < pickParameters.length; i++) {
                 claim.setObject(i + 3, pickParameters[i]);
             }
             try (ResultSet rs = claim.executeQuery()) {
-                return rs.next() ? Optional.of(json.read(rs.getBytes(1))) : Optional.empty();
+                return rs.next() ? Optional.of(new Claimed(rs.getString(1), rs.getBytes(2))) : Optional.empty();
             }
         }
     }
 
-    /** Polls at a short interval (a local store wakes it at once); wake-ups across instances come later. */
+    /**
+     * A row this release cannot read leaves the queue for {@code corrupt_email}, with the reason,
+     * where an operator finds it; it must not block the emails queued behind it.
+     */
+    private void quarantine(Connection c, String id, String reason) throws SQLException {
+        try (PreparedStatement move = c.prepareStatement("WITH gone AS (DELETE FROM queued_email WHERE id = ?"
+                + " RETURNING id, record) INSERT INTO corrupt_email (id, found_at, reason, record)"
+                + " SELECT id, ?, ?, record FROM gone ON CONFLICT (id) DO NOTHING")) {
+            move.setString(1, id);
+            move.setTimestamp(2, Timestamp.from(clock.instant()));
+            move.setString(3, reason);
+            move.executeUpdate();
+        }
+        LOG.log(Level.ERROR, "{0} is unreadable and was moved to the table corrupt_email: {1}", id, reason);
+    }
+
+    /** For the workers: false (logged once by the outage) while the database does not answer. */
+    private boolean readyQuietly() {
+        try {
+            ready();
+            return true;
+        } catch (QueueStorageException e) {
+            return false;
+        }
+    }
+
+    /** Records what was sent while the database was away; false while it still is. */
+    private boolean recordUnrecorded() {
+        Outcome next;
+        while ((next = unrecorded.poll()) != null) {
+            try {
+                next.record();
+            } catch (SQLException e) {
+                unrecorded.add(next);
+                outage.failed(e);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Woken by a notification from any instance's insert; polls every second for emails that
+     * become due later (and every 200 ms when notifications cannot reach this instance). While the
+     * database does not answer, waits a second between tries.
+     */
     @Override
     public void awaitWork(Duration max) throws InterruptedException {
-        synchronized (wakeUps) {
-            wakeUps.wait(Math.max(1, Math.min(max.toMillis(), IDLE_POLL.toMillis())));
+        if (!ready || outage.down()) {
+            wakeUps.pause(max.compareTo(OUTAGE_POLL) < 0 ? max : OUTAGE_POLL);
+        } else {
+            wakeUps.await(max, wakeUps.listening() ? LISTENING_POLL : IDLE_POLL);
         }
     }
 
     @Override
     public void wakeAll() {
-        synchronized (wakeUps) {
-            wakeUps.notifyAll();
-        }
+        wakeUps.wakeAll();
     }
 
     @Override
     public void delivered(QueuedEmail sent) {
-        if (!finish(sent, "sent")) {
-            LOG.log(Level.WARNING, "{0} was sent, but another instance had taken it over (lease expired)", sent.id());
-        }
+        record(sent.id(), "sent", () -> finish(sent, "sent"));
     }
 
     @Override
     public void retryLater(QueuedEmail updated) {
-        int changed = PgSql.updateQuietly(dataSource, "UPDATE queued_email SET claimed = false, lease_owner = NULL, lease_until = NULL,"
-                + " due_at = ?, retry_count = ?, record = ?, seq = nextval('queued_email_seq_seq')"
-                + " WHERE id = ? AND claimed AND lease_owner = ?", Timestamp.from(updated.nextAttemptAt()),
-                updated.retryCount(), json.write(updated), updated.id(), instance);
-        if (changed == 0) {
-            LOG.log(Level.WARNING, "{0} could not be put back for retry: no longer ours", updated.id());
-        }
+        record(updated.id(), "put back for a retry", () -> PgSql.update(dataSource, "UPDATE queued_email"
+                + " SET claimed = false, lease_owner = NULL, lease_until = NULL, due_at = ?, retry_count = ?,"
+                + " record = ?, seq = nextval('queued_email_seq_seq') WHERE id = ? AND claimed AND lease_owner = ?",
+                Timestamp.from(updated.nextAttemptAt()), updated.retryCount(), json.write(updated), updated.id(),
+                instance) > 0);
     }
 
     @Override
     public void defer(QueuedEmail email) {
-        PgSql.updateQuietly(dataSource, "UPDATE queued_email SET claimed = false, lease_owner = NULL, lease_until = NULL"
-                + " WHERE id = ? AND claimed AND lease_owner = ?", email.id(), instance);
+        record(email.id(), "put back", () -> PgSql.update(dataSource, "UPDATE queued_email SET claimed = false,"
+                + " lease_owner = NULL, lease_until = NULL WHERE id = ? AND claimed AND lease_owner = ?", email.id(),
+                instance) > 0);
     }
 
+    /** True when dead-lettered now or, the database being away, once it is back. */
     @Override
     public boolean deadLetter(QueuedEmail dead) {
-        return finish(dead, "dead");
+        return record(dead.id(), "dead-lettered", () -> finish(dead, "dead"));
+    }
+
+    /**
+     * Writes a claimed email's outcome; while the database is away, keeps it to write when it is
+     * back (the email stays claimed by this instance meanwhile, so no one sends it again). False
+     * when the email had been taken over: its lease ran out, and another instance sends it too.
+     */
+    private boolean record(String id, String what, Outcome outcome) {
+        try {
+            boolean ours = outcome.record();
+            outage.succeeded();
+            if (!ours) {
+                LOG.log(Level.WARNING, "{0} could not be recorded as {1}: another instance took it over when its"
+                        + " lease (LEASE_TIMEOUT) ran out", id, what);
+            }
+            return ours;
+        } catch (SQLException e) {
+            outage.failed(e);
+            unrecorded.add(outcome);
+            LOG.log(Level.WARNING, "{0} {1}, recorded once PostgreSQL answers again", id, what);
+            return true;
+        }
     }
 
     /** Moves a claimed email of ours to the finished table, in one transaction. */
-    private boolean finish(QueuedEmail email, String state) {
+    private boolean finish(QueuedEmail email, String state) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -210,10 +383,6 @@ public class PgQueueStore implements QueueStore {
                 c.rollback();
                 throw e;
             }
-        } catch (SQLException e) {
-            // The row stays claimed; its lease runs out and the email is tried again.
-            LOG.log(Level.ERROR, "{0} could not be recorded as {1}: {2}", email.id(), state, e.getMessage());
-            return false;
         }
     }
 
@@ -249,6 +418,7 @@ public class PgQueueStore implements QueueStore {
         if (!EmailIds.isWellFormed(id)) {
             return Cancellation.NOT_FOUND;
         }
+        ready();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -275,7 +445,7 @@ public class PgQueueStore implements QueueStore {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new QueueStorageException("could not cancel " + id, e);
+            throw unavailable("could not cancel " + id, e);
         }
     }
 
@@ -297,6 +467,7 @@ public class PgQueueStore implements QueueStore {
         if (!EmailIds.isWellFormed(id)) {
             return Optional.empty();
         }
+        ready();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -323,37 +494,38 @@ public class PgQueueStore implements QueueStore {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new QueueStorageException("could not requeue " + id, e);
+            throw unavailable("could not requeue " + id, e);
         }
     }
 
     @Override
     public List<String> deadLetterIds() {
-        return reads.deadLetterIds();
+        return read(reads::deadLetterIds);
     }
 
     @Override
     public QueueStatus status(int offset, int limit) {
-        return reads.status(offset, limit);
+        return read(() -> reads.status(offset, limit));
     }
 
     @Override
     public Optional<EmailDetails> find(String id) {
-        return reads.find(id);
+        return read(() -> reads.find(id));
     }
 
     @Override
     public DeadLetterPage deadLetters(int offset, int limit) {
-        return reads.deadLetters(offset, limit);
+        return read(() -> reads.deadLetters(offset, limit));
     }
 
     @Override
     public Optional<IdempotencyRecord> idempotencyRecord(String keyHash, String requestHash) {
-        return reads.idempotencyRecord(keyHash, requestHash);
+        return read(() -> reads.idempotencyRecord(keyHash, requestHash));
     }
 
     @Override
     public int purgeFinished(Duration retention) {
+        ready();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement purge = c.prepareStatement("WITH gone AS (DELETE FROM finished_email"
                         + " WHERE state <> 'dead' AND finished_at < ? RETURNING state)"
@@ -364,12 +536,30 @@ public class PgQueueStore implements QueueStore {
                 return rs.getInt(1);
             }
         } catch (SQLException e) {
-            throw new QueueStorageException("could not purge finished emails", e);
+            throw unavailable("could not purge finished emails", e);
+        }
+    }
+
+    /** A read, once the schema is there; a failure is noted as an outage and answered with 503. */
+    private <T> T read(Supplier<T> query) {
+        ready();
+        try {
+            T result = query.get();
+            outage.succeeded();
+            return result;
+        } catch (QueueStorageException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                outage.failed(sql);
+            }
+            throw e;
         }
     }
 
     @Override
     public int purgeIdempotencyRecords() {
+        if (!readyQuietly()) {
+            return 0;
+        }
         return PgSql.updateQuietly(dataSource, "DELETE FROM idempotency_record WHERE created_at < ?",
                 Timestamp.from(clock.instant().minus(idempotencyTtl)));
     }
@@ -414,12 +604,23 @@ public class PgQueueStore implements QueueStore {
         return "PostgreSQL (" + DATA_SOURCE + ") as instance " + instance + ", leases of " + lease;
     }
 
+    /** The outage's reason while it lasts; otherwise a live check, which also notices the recovery. */
     @Override
     public Optional<String> problem() {
+        try {
+            ready();
+        } catch (QueueStorageException e) {
+            return Optional.of(outage.problem().orElse(e.getMessage()));
+        }
         try (Connection c = dataSource.getConnection()) {
-            return c.isValid(5) ? Optional.empty() : Optional.of("the PostgreSQL connection is not valid");
+            if (!c.isValid(5)) {
+                return Optional.of("the PostgreSQL connection is not valid");
+            }
+            outage.succeeded();
+            return Optional.empty();
         } catch (SQLException e) {
-            return Optional.of("PostgreSQL unreachable: " + e.getMessage());
+            outage.failed(e);
+            return outage.problem();
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.emailengine.queue.control;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -112,6 +113,80 @@ class PgQueueStoreTest {
             assertEquals(PgSchema.MIGRATIONS.size(), rs.getInt(2));
         } catch (SQLException e) {
             throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aDatabaseAwayAtStartUpRefusesMailThenServesOnceItAnswers() {
+        database.breakConnections(true);
+        PgQueueStore store = instance("node-a"); // no exception: the service starts anyway
+
+        assertTrue(store.problem().orElseThrow().contains("PostgreSQL unreachable"), store.problem().toString());
+        assertThrows(QueueStorageException.class, () -> store.store(List.of(email("early@x.test")), null));
+        assertTrue(store.claimNext().isEmpty());
+
+        database.breakConnections(false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.problem().isEmpty());
+        QueuedEmail later = email("later@x.test");
+        store.store(List.of(later), null);
+        assertEquals(later.id(), store.claimNext().orElseThrow().id(), "the schema was applied once it answered");
+    }
+
+    @Test
+    void anOutcomeReachedWhileTheDatabaseIsAwayIsRecordedWhenItIsBackAndTheEmailIsNotSentTwice() {
+        PgQueueStore a = instance("node-a");
+        a.store(List.of(email("outage@x.test")), null);
+        QueuedEmail claimed = a.claimNext().orElseThrow();
+
+        database.breakConnections(true);
+        a.delivered(claimed.withAttempt(new Attempt(Instant.now(), Attempt.Outcome.SENT, 250, "ok")));
+        assertTrue(a.problem().isPresent(), "health reports the outage");
+        assertThrows(QueueStorageException.class, () -> a.find(claimed.id()), "reads answer 503 too");
+
+        database.breakConnections(false);
+        assertTrue(a.claimNext().isEmpty(), "nothing to send again: the email stays ours until recorded");
+        assertEquals("sent", a.find(claimed.id()).orElseThrow().state(), "recorded once the database answered");
+        assertTrue(a.problem().isEmpty());
+    }
+
+    @Test
+    void anUnreadableRowLeavesTheQueueForCorruptEmailAndDoesNotBlockTheEmailsBehindIt() throws SQLException {
+        PgQueueStore a = instance("node-a");
+        QueuedEmail good = email("good@x.test");
+        try (var c = database.getConnection(); var insert = c.prepareStatement("INSERT INTO queued_email"
+                + " (id, priority, due_at, retry_count, record) VALUES ('batch_1_bad', 1, now() - interval '1 day', 0,"
+                + " convert_to('{not json', 'UTF8'))")) {
+            insert.executeUpdate();
+        }
+        a.store(List.of(good), null);
+
+        assertEquals(good.id(), a.claimNext().orElseThrow().id());
+        try (var c = database.getConnection(); var rs = c.createStatement()
+                .executeQuery("SELECT id, reason FROM corrupt_email")) {
+            assertTrue(rs.next(), "the unreadable row is kept for an operator");
+            assertEquals("batch_1_bad", rs.getString(1));
+            assertTrue(rs.getString(2).contains("unparsable"), rs.getString(2));
+        }
+    }
+
+    @Test
+    void anIdleInstanceIsWokenByAnotherInstancesInsertLongBeforeItWouldPoll() throws Exception {
+        PgQueueStore a = instance("node-a");
+        instance("node-b");
+        PgWakeUps listener = new PgWakeUps(database);
+        listener.start();
+        assertTrue(listener.listening(), "the test's driver offers LISTEN/NOTIFY");
+        var waiter = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> woken = waiter.submit(() -> {
+                listener.await(Duration.ofSeconds(60), Duration.ofSeconds(60));
+                return null;
+            });
+            a.store(List.of(email("wake@x.test")), null);
+            woken.get(20, TimeUnit.SECONDS); // a poll would take 60 s
+        } finally {
+            waiter.shutdownNow();
+            listener.close();
         }
     }
 }

@@ -1,0 +1,160 @@
+package dev.emailengine.queue.control;
+
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.sql.DataSource;
+
+/**
+ * Wake-ups across instances: every insert into the queue notifies {@value #CHANNEL} (a statement
+ * trigger, so any instance's commit does it, and PostgreSQL delivers it only once committed). One
+ * idle worker of this instance at a time listens on a connection of its own and wakes the others;
+ * they poll in the meantime, which is also the fallback when the driver's API is out of the
+ * application's reach or the listening connection breaks.
+ */
+final class PgWakeUps {
+
+    static final String CHANNEL = "emailengine_queue";
+    private static final System.Logger LOG = System.getLogger(PgWakeUps.class.getName());
+    /** How long the listener waits on the socket between looks at whether it was woken locally. */
+    private static final int SLICE_MILLIS = 200;
+
+    private final DataSource dataSource;
+    private final ReentrantLock listener = new ReentrantLock();
+    private final Object waiters = new Object();
+    private Connection connection; // guarded by listener
+    private volatile boolean unavailable;
+    private final AtomicLong localWakeUps = new AtomicLong();
+
+    PgWakeUps(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Whether notifications reach this instance (so idle workers may poll less often). */
+    boolean listening() {
+        return !unavailable;
+    }
+
+    /**
+     * Waits for new mail up to {@code max} or {@code poll}, whichever is shorter: one caller
+     * listens (and wakes the others when a notification comes), the others wait for it.
+     */
+    void await(Duration max, Duration poll) throws InterruptedException {
+        long millis = Math.max(1, Math.min(max.toMillis(), poll.toMillis()));
+        if (!unavailable && listener.tryLock()) {
+            try {
+                listen(millis);
+            } finally {
+                listener.unlock();
+            }
+            return;
+        }
+        synchronized (waiters) {
+            waiters.wait(millis);
+        }
+    }
+
+    /** Waits up to {@code max} or until woken, without listening (the database does not answer). */
+    void pause(Duration max) throws InterruptedException {
+        synchronized (waiters) {
+            waiters.wait(Math.max(1, max.toMillis()));
+        }
+    }
+
+    void wakeAll() {
+        localWakeUps.incrementAndGet();
+        synchronized (waiters) {
+            waiters.notifyAll();
+        }
+    }
+
+    /** In slices, so a local wake-up (a shutdown, say) reaches the listener too. */
+    private void listen(long millis) throws InterruptedException {
+        long woken = localWakeUps.get();
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        try {
+            Connection listening = open();
+            for (long left = millis; left > 0 && localWakeUps.get() == woken && !Thread.currentThread().isInterrupted();
+                    left = (deadline - System.nanoTime()) / 1_000_000) {
+                if (PgNotifications.receive(listening, (int) Math.min(left, SLICE_MILLIS)) > 0) {
+                    wakeAll();
+                    return;
+                }
+            }
+        } catch (SQLException | LinkageError e) {
+            if (e instanceof LinkageError || (e instanceof SQLException sql && isUnwrapFailure(sql))) {
+                giveUp(e);
+            } else {
+                // Broken (the database restarted, say): reopened by the next listen; meanwhile a poll.
+                LOG.log(Level.DEBUG, "the LISTEN connection failed: {0}", e.getMessage());
+            }
+            close();
+            synchronized (waiters) {
+                waiters.wait(millis);
+            }
+        }
+    }
+
+    /** A server that wraps connections may refuse to unwrap them to the driver's class. */
+    private static boolean isUnwrapFailure(SQLException e) {
+        String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+        return message.contains("unwrap") || message.contains("wrapper");
+    }
+
+    private Connection open() throws SQLException {
+        if (connection == null) {
+            Connection opened = dataSource.getConnection();
+            try {
+                opened.setAutoCommit(true);
+                try (Statement listen = opened.createStatement()) {
+                    listen.execute("LISTEN " + CHANNEL);
+                }
+            } catch (SQLException e) {
+                opened.close();
+                throw e;
+            }
+            connection = opened;
+        }
+        return connection;
+    }
+
+    private void giveUp(Throwable e) {
+        if (!unavailable) {
+            unavailable = true;
+            LOG.log(Level.WARNING, "LISTEN/NOTIFY is unavailable ({0}): the JDBC driver''s classes are out of"
+                    + " the application''s reach; idle workers poll the queue instead", String.valueOf(e));
+        }
+    }
+
+    /** Says at start-up whether wake-ups work: one short listen opens the connection. */
+    void start() throws InterruptedException {
+        if (!listener.tryLock()) {
+            return;
+        }
+        try {
+            listen(1);
+            if (!unavailable && connection != null) {
+                LOG.log(Level.INFO, "LISTEN/NOTIFY wake-ups are on: an idle instance sends within moments of"
+                        + " an email accepted by any instance");
+            }
+        } finally {
+            listener.unlock();
+        }
+    }
+
+    void close() {
+        Connection open = connection;
+        connection = null;
+        if (open != null) {
+            try {
+                open.close();
+            } catch (SQLException ignored) { // already broken
+            }
+        }
+    }
+}
