@@ -603,6 +603,11 @@ public class PgQueueStore implements QueueStore {
     }
 
     @Override
+    public void close() {
+        wakeUps.close();
+    }
+
+    @Override
     public String description() {
         return "PostgreSQL (" + DATA_SOURCE + ") as instance " + instance + ", leases of " + lease;
     }
