@@ -20,6 +20,7 @@ import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;
 import java.net.URL;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -92,6 +93,8 @@ class PortabilityIT {
             // Sent, and finished in the database rather than in files under DATA_DIR.
             String id = accepted.json().getString("request_id");
             await("email " + id + " in finished_email").atMost(Duration.ofSeconds(10)).until(() -> database.finished(id));
+            assertTrue(Files.readString(server.serverLog()).contains("LISTEN/NOTIFY wake-ups are on"),
+                    "the WAR reaches the driver module's LISTEN/NOTIFY API (jboss-deployment-structure.xml)");
             assertOpenApiDescribes(new Api(server.url()), new Api(server.url()), accepted);
             // WildFly serves MicroProfile Health on its management interface; it has no MP Metrics.
             assertReady(new Api(server.managementUrl()).get("health/ready"));

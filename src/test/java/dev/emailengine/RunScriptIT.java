@@ -95,6 +95,8 @@ class RunScriptIT {
             try (var run = RunningScript.start("postgresql", FreePorts.any(), env)) {
                 assertTrue(Files.readString(run.log).contains("QUEUE_STORE=postgresql: the queue is kept in "
                         + database.jdbcUrl()), "run.sh names the database it uses");
+                assertTrue(Files.readString(run.log).contains("LISTEN/NOTIFY wake-ups are on"),
+                        "Payara Micro lets the application reach the driver's LISTEN/NOTIFY API");
                 Api.Reply reply = new Api(run.url()).withKey(null).post("email", README_EXAMPLE);
                 assertEquals(200, reply.status(), reply.body());
                 String id = reply.json().getString("request_id");
