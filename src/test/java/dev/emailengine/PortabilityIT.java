@@ -38,9 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Maven Central into target/runtimes/ and configured only from server-config/ with the commands
  * of docs/deploy.md's "Deploy on ..." sections. Each server sends one plain and one template email to
  * GreenMail, logging in with a password that has ':', '=' and a space; reports healthy; shows the
- * queue figures in its MicroProfile surfaces and over JMX; and shuts down cleanly. WildFly keeps
- * the queue in PostgreSQL (QUEUE_STORE=postgresql); Payara Server and Open Liberty keep it in files
- * while their jdbc/emailengine points at a port where no database listens.
+ * queue figures in its MicroProfile surfaces and over JMX; and shuts down cleanly. WildFly and
+ * Open Liberty keep the queue in PostgreSQL (QUEUE_STORE=postgresql); Payara Server keeps it in
+ * files while its jdbc/emailengine points at a port where no database listens.
  */
 class PortabilityIT {
 
@@ -102,11 +102,19 @@ class PortabilityIT {
         }
     }
 
+    /** On Open Liberty too: its library, dataSource and classloader settings. */
     @Test
     void openLiberty() throws Exception {
-        try (var server = new LibertyServer()) {
-            server.start(settings());
+        try (var database = TestDatabase.create(); var server = new LibertyServer()) {
+            Map<String, String> settings = settings();
+            settings.put("QUEUE_STORE", "postgresql");
+            settings.putAll(database.serverSettings());
+            server.start(settings);
             Api.Reply accepted = sendsPlainAndTemplateEmail(server, "Open Liberty");
+            String id = accepted.json().getString("request_id");
+            await("email " + id + " in finished_email").atMost(Duration.ofSeconds(10)).until(() -> database.finished(id));
+            assertTrue(Files.readString(server.serverLog()).contains("LISTEN/NOTIFY wake-ups are on"),
+                    "the application sees the driver's classes (classloader commonLibraryRef)");
             // Liberty's own endpoints are on the admin port, so /health on the app port stays the app's.
             var admin = new Api(server.adminUrl());
             assertOpenApiDescribes(admin, new Api(server.url()), accepted);
