@@ -182,6 +182,7 @@ public class PgQueueStore implements QueueStore {
         }
         outage.succeeded();
         wakeUps.wakeAll();
+        wakeUps.announce();
     }
 
     /** A failed statement: the outage is noted (and logged once), the caller answers 503. */
@@ -203,6 +204,7 @@ public class PgQueueStore implements QueueStore {
         if (!readyQuietly() || !recordUnrecorded()) {
             return Optional.empty();
         }
+        wakeUps.settle();
         Instant now = clock.instant();
         Timestamp until = Timestamp.from(now.plus(lease));
         try (Connection c = dataSource.getConnection()) {
@@ -488,6 +490,7 @@ public class PgQueueStore implements QueueStore {
                 insertQueued(c, List.of(requeued));
                 c.commit();
                 wakeAll();
+                wakeUps.announce();
                 return Optional.of(requeued);
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -597,6 +600,11 @@ public class PgQueueStore implements QueueStore {
         }
         String port = System.getenv("HTTP_PORT");
         return host + ":" + (port == null || port.isBlank() ? "pid" + ProcessHandle.current().pid() : port.strip());
+    }
+
+    @Override
+    public void close() {
+        wakeUps.close();
     }
 
     @Override

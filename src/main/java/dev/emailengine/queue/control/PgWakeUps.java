@@ -11,11 +11,16 @@ import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 
 /**
- * Wake-ups across instances: every insert into the queue notifies {@value #CHANNEL} (a statement
- * trigger, so any instance's commit does it, and PostgreSQL delivers it only once committed). One
- * idle worker of this instance at a time listens on a connection of its own and wakes the others;
- * they poll in the meantime, which is also the fallback when the driver's API is out of the
- * application's reach or the listening connection breaks.
+ * Wake-ups across instances. After a commit that queued mail the store announces it on
+ * {@value #CHANNEL}; one idle worker of each instance at a time listens on a connection of its
+ * own and wakes the others, who poll meanwhile (also the fallback when the driver's API is out of
+ * the application's reach or the listening connection breaks).
+ * <p>
+ * Announcements are spaced: PostgreSQL serialises the commits of notifying transactions (a
+ * notify in every enqueue measured 2,700 inserts/s against 9,000 without, with pgbench at 32
+ * clients), so at most one goes out per {@link #SPACING_NANOS}. One that falls inside the spacing
+ * is owed, and sent by the next announcement, claim or listening slice after it, so under load the
+ * notifications cost nearly nothing, and an idle cluster hears of every email at once.
  */
 final class PgWakeUps {
 
@@ -27,9 +32,12 @@ final class PgWakeUps {
     private final DataSource dataSource;
     private final ReentrantLock listener = new ReentrantLock();
     private final Object waiters = new Object();
-    private Connection connection; // guarded by listener
+    private volatile Connection connection; // used by the listener; dropped by close() too
     private volatile boolean unavailable;
     private final AtomicLong localWakeUps = new AtomicLong();
+    static final long SPACING_NANOS = 10_000_000;
+    private final AtomicLong lastAnnounced = new AtomicLong(System.nanoTime() - SPACING_NANOS);
+    private volatile boolean owed;
 
     PgWakeUps(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -59,6 +67,30 @@ final class PgWakeUps {
         }
     }
 
+    /** Tells every instance that mail was queued (call after the commit); spaced, see above. */
+    void announce() {
+        long last = lastAnnounced.get();
+        long now = System.nanoTime();
+        if (now - last < SPACING_NANOS || !lastAnnounced.compareAndSet(last, now)) {
+            owed = true;
+            return;
+        }
+        owed = false;
+        try (Connection c = dataSource.getConnection(); Statement notify = c.createStatement()) {
+            notify.execute("NOTIFY " + CHANNEL);
+        } catch (SQLException e) {
+            // Polling finds the mail; the outage, if it is one, shows on the next statement.
+            LOG.log(Level.DEBUG, "could not notify {0}: {1}", CHANNEL, e.getMessage());
+        }
+    }
+
+    /** Sends an announcement owed since the last one, once the spacing allows. */
+    void settle() {
+        if (owed && System.nanoTime() - lastAnnounced.get() >= SPACING_NANOS) {
+            announce();
+        }
+    }
+
     /** Waits up to {@code max} or until woken, without listening (the database does not answer). */
     void pause(Duration max) throws InterruptedException {
         synchronized (waiters) {
@@ -81,6 +113,7 @@ final class PgWakeUps {
             Connection listening = open();
             for (long left = millis; left > 0 && localWakeUps.get() == woken && !Thread.currentThread().isInterrupted();
                     left = (deadline - System.nanoTime()) / 1_000_000) {
+                settle();
                 if (PgNotifications.receive(listening, (int) Math.min(left, SLICE_MILLIS)) > 0) {
                     wakeAll();
                     return;
@@ -93,7 +126,7 @@ final class PgWakeUps {
                 // Broken (the database restarted, say): reopened by the next listen; meanwhile a poll.
                 LOG.log(Level.DEBUG, "the LISTEN connection failed: {0}", e.getMessage());
             }
-            close();
+            dropConnection();
             synchronized (waiters) {
                 waiters.wait(millis);
             }
@@ -147,7 +180,14 @@ final class PgWakeUps {
         }
     }
 
+    /** For good: the listening connection goes back to the pool, and no worker opens another. */
     void close() {
+        unavailable = true;
+        wakeAll();
+        dropConnection();
+    }
+
+    private void dropConnection() {
         Connection open = connection;
         connection = null;
         if (open != null) {
