@@ -37,16 +37,6 @@ public final class TestDatabase implements DataSource, AutoCloseable {
         }
     }
 
-    /** The database's JDBC URL, for a server started with it (user {@code PGUSER}, no password but {@code PGPASSWORD}). */
-    public String jdbcUrl() {
-        return url(name);
-    }
-
-    /** The user the tests connect as ({@code PGUSER}, else postgres). */
-    public static String user() {
-        return env("PGUSER", "postgres");
-    }
-
     /** From now on every new connection fails, as when the database goes away. */
     public void breakConnections(boolean broken) {
         failing = broken;
