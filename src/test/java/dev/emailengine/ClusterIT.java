@@ -52,18 +52,14 @@ class ClusterIT {
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path data;
 
-    private Map<String, String> settings(TestSmtpServer smtp, String dbUrl, String instance, int workers) {
-        var env = new HashMap<String, String>();
+    private Map<String, String> settings(TestSmtpServer smtp, Map<String, String> database, String instance,
+            int workers) {
+        var env = new HashMap<String, String>(database);
         env.put("DATA_DIR", data.resolve(instance).toString());
         env.put("SMTP_SERVER", "127.0.0.1");
         env.put("PORT", String.valueOf(smtp.port()));
         env.put("NUM_WORKERS", String.valueOf(workers));
         env.put("QUEUE_STORE", "postgresql");
-        env.put("DB_URL", dbUrl);
-        env.put("DB_USER", TestDatabase.user());
-        if (System.getenv("PGPASSWORD") != null) {
-            env.put("DB_PASSWORD", System.getenv("PGPASSWORD"));
-        }
         env.put("INSTANCE_NAME", instance);
         env.put("LEASE_TIMEOUT", LEASE);
         return env;
@@ -93,8 +89,8 @@ class ClusterIT {
     void twoInstancesOnOneDatabaseServeAsOne() throws Exception {
         try (var db = TestDatabase.create(); var smtp = TestSmtpServer.onFreePort()) {
             List<PayaraProcess> both = startTogether(
-                    () -> startFresh("cluster-a", settings(smtp, db.jdbcUrl(), "cluster-a", WORKERS_A)),
-                    () -> startFresh("cluster-b", settings(smtp, db.jdbcUrl(), "cluster-b", WORKERS_B)));
+                    () -> startFresh("cluster-a", settings(smtp, db.serverSettings(), "cluster-a", WORKERS_A)),
+                    () -> startFresh("cluster-b", settings(smtp, db.serverSettings(), "cluster-b", WORKERS_B)));
             try (var a = both.get(0); var b = both.get(1)) {
                 for (String name : List.of("cluster-a", "cluster-b")) {
                     assertFalse(Files.readString(logOf(name)).contains("LISTEN/NOTIFY is unavailable"),
@@ -365,7 +361,7 @@ class ClusterIT {
     @Test
     void aDatabaseAwayForThirtySecondsLosesNothingAndSendingResumes() throws Exception {
         try (var pg = PrivatePostgres.start(); var smtp = TestSmtpServer.onFreePort();
-                var payara = startFresh("cluster-outage", settings(smtp, pg.jdbcUrl(), "outage", 3))) {
+                var payara = startFresh("cluster-outage", settings(smtp, pg.serverSettings(), "outage", 3))) {
             Api api = payara.api();
             // A backlog, so that some sends are under way when the database stops and their
             // outcomes must wait until it is back.

@@ -8,6 +8,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -80,6 +81,11 @@ public final class PrivatePostgres implements AutoCloseable {
     /** The JDBC URL of the cluster's {@code postgres} database (user {@code postgres}, no password). */
     public String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+    }
+
+    /** The settings that point a server's jdbc/emailengine at this cluster (DB_URL, DB_USER). */
+    public Map<String, String> serverSettings() {
+        return Map.of("DB_URL", jdbcUrl(), "DB_USER", "postgres");
     }
 
     /** The server's log so far, for failure messages. */
