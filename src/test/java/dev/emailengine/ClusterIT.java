@@ -485,6 +485,8 @@ class ClusterIT {
         assertTrue(idleMillis < 3000, "an idle instance took " + idleMillis + " ms after the outage to send a new"
                 + " email (its workers logged " + workerErrors + " unexpected errors; see " + logOf("cluster-outage")
                 + "): sending did not resume as before the outage");
+        assertEquals(0, workerErrors, "an outage is expected, not an error: the workers logged " + workerErrors
+                + " unexpected errors (see " + logOf("cluster-outage") + ")");
     }
 
     private static void assertHealthReportsTheDatabase(Api api) {
