@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-HTTP_PORT=${HTTP_PORT:-8080}
+export HTTP_PORT=${HTTP_PORT:-8080} # also names this instance on a shared queue (INSTANCE_NAME)
 GREENMAIL_SMTP_PORT=${GREENMAIL_SMTP_PORT:-3025}
 GREENMAIL_API_PORT=${GREENMAIL_API_PORT:-8025}
 export DATA_DIR=$(realpath -m "${DATA_DIR:-./data}")

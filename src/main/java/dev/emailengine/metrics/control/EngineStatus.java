@@ -3,6 +3,7 @@ package dev.emailengine.metrics.control;
 import dev.emailengine.dispatch.control.Dispatcher;
 import dev.emailengine.dispatch.control.Worker;
 import dev.emailengine.queue.control.MailQueue;
+import dev.emailengine.queue.entity.QueueStatus;
 import java.util.Locale;
 import java.util.function.Supplier;
 
@@ -13,6 +14,8 @@ public class EngineStatus implements EmailEngineMXBean {
     private final Dispatcher dispatcher;
     private final EmailMetrics metrics;
     private final ClassLoader application;
+    private static final long COUNTS_TTL_NANOS = 200_000_000L;
+    private volatile Counts counts;
 
     /** Create on a container thread: its context class loader is the one JMX calls are run with. */
     public EngineStatus(MailQueue queue, Dispatcher dispatcher, EmailMetrics metrics) {
@@ -37,24 +40,41 @@ public class EngineStatus implements EmailEngineMXBean {
         }
     }
 
+    /**
+     * One reading of the queue's counts serves every gauge of a scrape (and JMX reads) for a
+     * moment (200 ms): on PostgreSQL each reading counts rows, and a scrape asks four times.
+     */
+    private QueueStatus counts() {
+        Counts last = counts;
+        long now = System.nanoTime();
+        if (last == null || now - last.readAt() > COUNTS_TTL_NANOS) {
+            last = new Counts(inApplication(() -> queue.status(0, 0)), now);
+            counts = last;
+        }
+        return last.status();
+    }
+
+    private record Counts(QueueStatus status, long readAt) {
+    }
+
     @Override
     public int getQueueDue() {
-        return inApplication(() -> queue.status(0, 0).pending());
+        return counts().pending();
     }
 
     @Override
     public int getQueueScheduled() {
-        return inApplication(() -> queue.status(0, 0).scheduledRetry());
+        return counts().scheduledRetry();
     }
 
     @Override
     public int getQueueProcessing() {
-        return inApplication(() -> queue.status(0, 0).processing());
+        return counts().processing();
     }
 
     @Override
     public long getDeadLetters() {
-        return inApplication(() -> queue.status(0, 0).deadLetter());
+        return counts().deadLetter();
     }
 
     @Override

@@ -265,6 +265,11 @@ public class MailQueue {
         return requeued;
     }
 
+    /** The store's upkeep (see {@link QueueStore#maintain}); every few seconds. */
+    public void maintain() {
+        store.maintain();
+    }
+
     /** Deletes sent and cancelled emails finished longer than {@code retention} ago. */
     public int purgeTrash(Duration retention) {
         return store.purgeFinished(retention);

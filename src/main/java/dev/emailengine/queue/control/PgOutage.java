@@ -19,6 +19,7 @@ final class PgOutage {
     private final Clock clock;
     private volatile Instant since;
     private volatile String reason;
+    private volatile Instant recoveredAt;
 
     PgOutage(Clock clock) {
         this.clock = clock;
@@ -46,6 +47,7 @@ final class PgOutage {
                     LOG.log(Level.WARNING, "PostgreSQL answers again after {0} s; sending resumes",
                             Math.max(0, Duration.between(since, clock.instant()).toSeconds()));
                     since = null;
+                    recoveredAt = clock.instant();
                 }
             }
         }
@@ -53,6 +55,28 @@ final class PgOutage {
 
     boolean down() {
         return since != null;
+    }
+
+    /** Up, and for at least {@code time} since the last outage ended (or there was none). */
+    boolean upFor(Duration time) {
+        Instant recovered = recoveredAt;
+        return since == null && (recovered == null || !clock.instant().isBefore(recovered.plus(time)));
+    }
+
+    /** When the last outage ended; null if there was none. */
+    Instant recoveredAt() {
+        return recoveredAt;
+    }
+
+    /**
+     * Whether a failure means the database cannot be reached or used now (connection, shutdown,
+     * resources; or no SQLState, as a pool reports it cannot hand out a connection), rather than
+     * a fault of the statement (a constraint, a privilege, a bug), which waiting does not cure.
+     */
+    static boolean isOutage(SQLException e) {
+        String state = e.getSQLState();
+        return state == null || state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")
+                || state.startsWith("58");
     }
 
     /** Why the store cannot take mail now, for the health checks. */

@@ -69,28 +69,8 @@ final class PgQueueReads {
                     sent = rs.getLong(5);
                 }
             }
-            var batches = new ArrayList<QueueStatus.Batch>();
-            try (PreparedStatement page = c.prepareStatement("SELECT id, priority, due_at, retry_count, claimed,"
-                    + " due_at <= ? AS due, record FROM queued_email"
-                    + " ORDER BY claimed DESC, (due_at <= ?) DESC, CASE WHEN due_at <= ? THEN 0 ELSE 1 END,"
-                    + " CASE WHEN due_at <= ? THEN priority ELSE 0 END, CASE WHEN due_at <= ? THEN seq ELSE 0 END,"
-                    + " due_at, seq OFFSET ? LIMIT ?")) {
-                for (int i = 1; i <= 5; i++) {
-                    page.setTimestamp(i, now);
-                }
-                page.setInt(6, offset);
-                page.setInt(7, limit);
-                try (ResultSet rs = page.executeQuery()) {
-                    while (rs.next()) {
-                        QueuedEmail email = json.read(rs.getBytes(7));
-                        boolean claimed = rs.getBoolean(5);
-                        String state = claimed ? "processing" : rs.getBoolean(6) ? "pending" : "scheduled_retry";
-                        batches.add(new QueueStatus.Batch(email.id(), email.id()
-                                + (claimed ? QueueFiles.PROCESSING : QueueFiles.PENDING), 1, state, email.priority(),
-                                email.createdAt(), email.retryCount(), email.nextAttemptAt()));
-                    }
-                }
-            }
+            // A page of none (the metrics and health ask for counts only) skips sorting the table.
+            List<QueueStatus.Batch> batches = limit > 0 ? page(c, now, offset, limit) : List.of();
             int total = due + waiting + processing;
             return new QueueStatus(total, total, 1, due, waiting, processing, dead, sent, offset, limit, batches);
         } catch (SQLException e) {
@@ -98,6 +78,32 @@ final class PgQueueReads {
         }
     }
 
+
+    private List<QueueStatus.Batch> page(Connection c, Timestamp now, int offset, int limit) throws SQLException {
+        var batches = new ArrayList<QueueStatus.Batch>();
+        try (PreparedStatement page = c.prepareStatement("SELECT id, priority, due_at, retry_count, claimed,"
+                + " due_at <= ? AS due, record FROM queued_email"
+                + " ORDER BY claimed DESC, (due_at <= ?) DESC, CASE WHEN due_at <= ? THEN 0 ELSE 1 END,"
+                + " CASE WHEN due_at <= ? THEN priority ELSE 0 END, CASE WHEN due_at <= ? THEN seq ELSE 0 END,"
+                + " due_at, seq OFFSET ? LIMIT ?")) {
+            for (int i = 1; i <= 5; i++) {
+                page.setTimestamp(i, now);
+            }
+            page.setInt(6, offset);
+            page.setInt(7, limit);
+            try (ResultSet rs = page.executeQuery()) {
+                while (rs.next()) {
+                    QueuedEmail email = json.read(rs.getBytes(7));
+                    boolean claimed = rs.getBoolean(5);
+                    String state = claimed ? "processing" : rs.getBoolean(6) ? "pending" : "scheduled_retry";
+                    batches.add(new QueueStatus.Batch(email.id(), email.id()
+                            + (claimed ? QueueFiles.PROCESSING : QueueFiles.PENDING), 1, state, email.priority(),
+                            email.createdAt(), email.retryCount(), email.nextAttemptAt()));
+                }
+            }
+        }
+        return batches;
+    }
 
     Optional<EmailDetails> find(String id) {
         if (!EmailIds.isWellFormed(id)) {
@@ -150,8 +156,8 @@ final class PgQueueReads {
                 }
             }
             if (total < 0) {
-                total = PgSql.single(dataSource, "SELECT count(*)::text FROM finished_email WHERE state = 'dead'").map(Long::valueOf)
-                        .orElse(0L);
+                total = PgSql.single(c, "SELECT count(*)::text FROM finished_email WHERE state = 'dead'")
+                        .map(Long::valueOf).orElse(0L);
             }
             return new DeadLetterPage(total, offset, limit, emails);
         } catch (SQLException e) {

@@ -18,8 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -43,10 +42,10 @@ public class PgQueueStore implements QueueStore {
     private static final Duration LISTENING_POLL = Duration.ofSeconds(1);
     /** How often an unreachable database is tried again (by idle workers and at start-up). */
     private static final Duration OUTAGE_POLL = Duration.ofSeconds(1);
+    private static final int PURGE_BATCH = 5_000;
     private static final long SCHEMA_RETRY_NANOS = Duration.ofSeconds(2).toNanos();
     /** A clock further off the database's than this is reported: leases and send times assume they agree. */
     private static final Duration CLOCK_TOLERANCE = Duration.ofSeconds(2);
-    private static final int MAX_CORRUPT_PER_CLAIM = 10;
     private static final String DATA_SOURCE = "java:comp/env/jdbc/emailengine";
 
     private final DataSource dataSource;
@@ -58,16 +57,12 @@ public class PgQueueStore implements QueueStore {
     private final PgQueueReads reads;
     private final PgOutage outage;
     private final PgWakeUps wakeUps;
-    /** Outcomes of sends made while the database was away, recorded when it is back. */
-    private final Queue<Outcome> unrecorded = new ConcurrentLinkedQueue<>();
+    private final PgClaims claims;
+    private final ReentrantLock schema = new ReentrantLock();
     private volatile boolean ready;
-    private long nextSchemaAttempt; // guarded by this
-
-    /** A claimed email's outcome, written in one transaction; false when the email is no longer ours. */
-    @FunctionalInterface
-    private interface Outcome {
-        boolean record() throws SQLException;
-    }
+    private volatile long nextSchemaAttempt = System.nanoTime();
+    private volatile String schemaProblem;
+    private Instant renewedAfter; // used by maintain() only, one caller at a time
 
     /**
      * Migrates the schema and takes back what this instance had claimed when it stopped. A
@@ -83,6 +78,7 @@ public class PgQueueStore implements QueueStore {
         this.reads = new PgQueueReads(this.dataSource, clock, json, idempotencyTtl);
         this.outage = new PgOutage(clock);
         this.wakeUps = new PgWakeUps(this.dataSource);
+        this.claims = new PgClaims(this.dataSource, clock, instance, lease, json, outage);
         try {
             ready();
         } catch (QueueStorageException e) {
@@ -102,36 +98,51 @@ public class PgQueueStore implements QueueStore {
         if (ready) {
             return;
         }
-        synchronized (this) {
+        if (System.nanoTime() - nextSchemaAttempt < 0 || !schema.tryLock()) {
+            // Tried a moment ago, or another thread is trying now (a database that drops packets
+            // takes the connect timeout to fail): answer at once rather than queue up behind it.
+            throw new QueueStorageException(problemOr("PostgreSQL does not answer yet"));
+        }
+        try {
             if (ready) {
                 return;
             }
-            long now = System.nanoTime();
-            if (nextSchemaAttempt != 0 && now - nextSchemaAttempt < 0) {
-                throw new QueueStorageException(outage.problem().orElse("PostgreSQL does not answer"));
+            PgSchema.migrate(dataSource);
+            int released = PgSql.update(dataSource, "UPDATE queued_email SET claimed = false, lease_owner = NULL,"
+                    + " lease_until = NULL WHERE claimed AND lease_owner = ?", instance);
+            if (released > 0) {
+                LOG.log(Level.WARNING, "{0} emails claimed by {1} before it stopped are back in the queue",
+                        released, instance);
             }
-            try {
-                PgSchema.migrate(dataSource);
-                int released = PgSql.update(dataSource, "UPDATE queued_email SET claimed = false, lease_owner = NULL,"
-                        + " lease_until = NULL WHERE claimed AND lease_owner = ?", instance);
-                if (released > 0) {
-                    LOG.log(Level.WARNING, "{0} emails claimed by {1} before it stopped are back in the queue",
-                            released, instance);
-                }
-                compareClocks();
-            } catch (SQLException e) {
-                nextSchemaAttempt = now + SCHEMA_RETRY_NANOS;
+            compareClocks();
+            ready = true;
+            schemaProblem = null;
+            outage.succeeded();
+        } catch (SQLException e) {
+            nextSchemaAttempt = System.nanoTime() + SCHEMA_RETRY_NANOS;
+            if (PgOutage.isOutage(e)) {
                 outage.failed(e);
                 throw new QueueStorageException("PostgreSQL does not answer: " + PgOutage.describe(e), e);
             }
-            ready = true;
-            outage.succeeded();
+            // Reachable but refusing (no privilege to create the tables, say): waiting alone will not help.
+            String problem = "the queue's schema cannot be applied: " + PgOutage.describe(e);
+            if (!problem.equals(schemaProblem)) {
+                LOG.log(Level.ERROR, "{0}; retrying every 2 s", problem);
+            }
+            schemaProblem = problem;
+            throw new QueueStorageException(problem, e);
+        } finally {
+            schema.unlock();
         }
         try {
             wakeUps.start();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private String problemOr(String otherwise) {
+        return outage.problem().orElse(schemaProblem == null ? otherwise : schemaProblem);
     }
 
     private void compareClocks() throws SQLException {
@@ -185,99 +196,22 @@ public class PgQueueStore implements QueueStore {
         wakeUps.announce();
     }
 
-    /** A failed statement: the outage is noted (and logged once), the caller answers 503. */
+    /** A failed statement: an outage is noted (and logged once); either way the caller answers 503. */
     private QueueStorageException unavailable(String what, SQLException e) {
-        outage.failed(e);
+        if (PgOutage.isOutage(e)) {
+            outage.failed(e);
+        }
         return new QueueStorageException(what + ": " + PgOutage.describe(e), e);
     }
 
-    /**
-     * First an email another instance held past its lease (that instance died), then the best
-     * due one: per priority, the earliest due, each through its own partial index, so the claim
-     * costs the same with 100,000 emails queued as with none. An instance never takes over its
-     * own expired claims while it runs: one of its threads still holds them (and it takes them
-     * back when it restarts), so a slow send can never be finished twice by two of its threads.
-     * Outcomes kept while the database was away are written first.
-     */
+    /** Outcomes kept while the database was away are written first; see {@link PgClaims#next}. */
     @Override
     public Optional<QueuedEmail> claimNext() {
-        if (!readyQuietly() || !recordUnrecorded()) {
+        if (!readyQuietly() || !claims.recordUnrecorded()) {
             return Optional.empty();
         }
         wakeUps.settle();
-        Instant now = clock.instant();
-        Timestamp until = Timestamp.from(now.plus(lease));
-        try (Connection c = dataSource.getConnection()) {
-            for (int corrupt = 0; corrupt < MAX_CORRUPT_PER_CLAIM; corrupt++) {
-                Optional<Claimed> claimed = claim(c, "SELECT id FROM queued_email WHERE claimed AND lease_until < ?"
-                        + " AND lease_owner <> ? ORDER BY lease_until LIMIT 1 FOR UPDATE SKIP LOCKED", until,
-                        Timestamp.from(now), instance);
-                if (claimed.isEmpty()) {
-                    claimed = claim(c, "SELECT q.id FROM unnest('{1,2,3}'::smallint[]) AS p(priority)"
-                            + " CROSS JOIN LATERAL (SELECT id FROM queued_email WHERE priority = p.priority AND NOT claimed"
-                            + " AND due_at <= ? ORDER BY due_at, seq LIMIT 1 FOR UPDATE SKIP LOCKED) AS q LIMIT 1", until,
-                            Timestamp.from(now));
-                }
-                outage.succeeded();
-                if (claimed.isEmpty()) {
-                    return Optional.empty();
-                }
-                try {
-                    return Optional.of(json.read(claimed.get().record()));
-                } catch (CorruptQueueFileException e) {
-                    quarantine(c, claimed.get().id(), e.getMessage());
-                }
-            }
-            return Optional.empty();
-        } catch (SQLException e) {
-            outage.failed(e);
-            return Optional.empty();
-        }
-    }
-
-    private record Claimed(String id, byte[] record) {
-    }
-
-    /**
-     * Claims and sends are committed without waiting for the disk, as the file store renames and
-     * moves to the trash without an fsync: only a crash of the database server itself can lose
-     * the last of them (PostgreSQL writes them within {@code 3 × wal_writer_delay}), and then the
-     * email is sent again, which at-least-once allows. Accepting, retries, dead letters, cancels
-     * and requeues wait for the disk. The setting is the transaction's own ({@code is_local}), so
-     * it never outlives the statement on a pooled connection; the statement must name {@code async}
-     * (PostgreSQL skips a WITH query nothing reads).
-     */
-    private static final String ASYNC_COMMIT = "WITH async AS (SELECT set_config('synchronous_commit', 'off', true))";
-
-    private Optional<Claimed> claim(Connection c, String pick, Timestamp until, Object... pickParameters)
-            throws SQLException {
-        try (PreparedStatement claim = c.prepareStatement(ASYNC_COMMIT + " UPDATE queued_email SET claimed = true,"
-                + " lease_owner = ?, lease_until = ? FROM async WHERE id = (" + pick + ") RETURNING id, record")) {
-            claim.setString(1, instance);
-            claim.setTimestamp(2, until);
-            for (int i = 0; i < pickParameters.length; i++) {
-                claim.setObject(i + 3, pickParameters[i]);
-            }
-            try (ResultSet rs = claim.executeQuery()) {
-                return rs.next() ? Optional.of(new Claimed(rs.getString(1), rs.getBytes(2))) : Optional.empty();
-            }
-        }
-    }
-
-    /**
-     * A row this release cannot read leaves the queue for {@code corrupt_email}, with the reason,
-     * where an operator finds it; it must not block the emails queued behind it.
-     */
-    private void quarantine(Connection c, String id, String reason) throws SQLException {
-        try (PreparedStatement move = c.prepareStatement("WITH gone AS (DELETE FROM queued_email WHERE id = ?"
-                + " RETURNING id, record) INSERT INTO corrupt_email (id, found_at, reason, record)"
-                + " SELECT id, ?, ?, record FROM gone ON CONFLICT (id) DO NOTHING")) {
-            move.setString(1, id);
-            move.setTimestamp(2, Timestamp.from(clock.instant()));
-            move.setString(3, reason);
-            move.executeUpdate();
-        }
-        LOG.log(Level.ERROR, "{0} is unreadable and was moved to the table corrupt_email: {1}", id, reason);
+        return claims.next();
     }
 
     /** For the workers: false (logged once by the outage) while the database does not answer. */
@@ -288,21 +222,6 @@ public class PgQueueStore implements QueueStore {
         } catch (QueueStorageException e) {
             return false;
         }
-    }
-
-    /** Records what was sent while the database was away; false while it still is. */
-    private boolean recordUnrecorded() {
-        Outcome next;
-        while ((next = unrecorded.poll()) != null) {
-            try {
-                next.record();
-            } catch (SQLException e) {
-                unrecorded.add(next);
-                outage.failed(e);
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
@@ -326,71 +245,35 @@ public class PgQueueStore implements QueueStore {
 
     @Override
     public void delivered(QueuedEmail sent) {
-        record(sent.id(), "sent", () -> finish(sent, "sent"));
+        claims.delivered(sent);
     }
 
     @Override
     public void retryLater(QueuedEmail updated) {
-        record(updated.id(), "put back for a retry", () -> PgSql.update(dataSource, "UPDATE queued_email"
-                + " SET claimed = false, lease_owner = NULL, lease_until = NULL, due_at = ?, retry_count = ?,"
-                + " record = ?, seq = nextval('queued_email_seq_seq') WHERE id = ? AND claimed AND lease_owner = ?",
-                Timestamp.from(updated.nextAttemptAt()), updated.retryCount(), json.write(updated), updated.id(),
-                instance) > 0);
+        claims.retryLater(updated);
     }
 
     @Override
     public void defer(QueuedEmail email) {
-        record(email.id(), "put back", () -> PgSql.update(dataSource, "UPDATE queued_email SET claimed = false,"
-                + " lease_owner = NULL, lease_until = NULL WHERE id = ? AND claimed AND lease_owner = ?", email.id(),
-                instance) > 0);
+        claims.defer(email);
     }
 
     /** True when dead-lettered now or, the database being away, once it is back. */
     @Override
     public boolean deadLetter(QueuedEmail dead) {
-        return record(dead.id(), "dead-lettered", () -> finish(dead, "dead"));
+        return claims.deadLetter(dead);
     }
 
-    /**
-     * Writes a claimed email's outcome; while the database is away, keeps it to write when it is
-     * back (the email stays claimed by this instance meanwhile, so no one sends it again). False
-     * when the email had been taken over: its lease ran out, and another instance sends it too.
-     */
-    private boolean record(String id, String what, Outcome outcome) {
-        try {
-            boolean ours = outcome.record();
-            outage.succeeded();
-            if (!ours) {
-                LOG.log(Level.WARNING, "{0} could not be recorded as {1}: another instance took it over when its"
-                        + " lease (LEASE_TIMEOUT) ran out", id, what);
+    /** Writes outcomes kept through an outage and renews this instance's leases (see {@link PgClaims}). */
+    @Override
+    public void maintain() {
+        if (readyQuietly()) {
+            Instant recovered = outage.recoveredAt();
+            if (recovered != null && !recovered.equals(renewedAfter)) {
+                renewedAfter = recovered;
+                claims.renewSoon();
             }
-            return ours;
-        } catch (SQLException e) {
-            outage.failed(e);
-            unrecorded.add(outcome);
-            LOG.log(Level.WARNING, "{0} {1}, recorded once PostgreSQL answers again", id, what);
-            return true;
-        }
-    }
-
-    /**
-     * Moves a claimed email of ours to the finished table, in one statement. A sent email's commit
-     * does not wait for the disk, as a claim's does not (see {@link #claim}); a dead letter's does.
-     */
-    private boolean finish(QueuedEmail email, String state) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement move = c.prepareStatement(
-                (state.equals("sent") ? ASYNC_COMMIT + ", gone AS (DELETE FROM queued_email USING async"
-                        : "WITH gone AS (DELETE FROM queued_email")
-                + " WHERE id = ? AND claimed AND lease_owner = ? RETURNING id)"
-                + " INSERT INTO finished_email (id, state, finished_at, record) SELECT id, ?, ?, ? FROM gone"
-                + " ON CONFLICT (id) DO UPDATE SET state = excluded.state, finished_at = excluded.finished_at,"
-                + " record = excluded.record")) {
-            move.setString(1, email.id());
-            move.setString(2, instance);
-            move.setString(3, state);
-            move.setTimestamp(4, Timestamp.from(clock.instant()));
-            move.setBytes(5, json.write(email));
-            return move.executeUpdate() > 0;
+            claims.keepUp();
         }
     }
 
@@ -476,6 +359,7 @@ public class PgQueueStore implements QueueStore {
             return Optional.empty();
         }
         ready();
+        QueuedEmail requeuedNow;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -495,9 +379,7 @@ public class PgQueueStore implements QueueStore {
                 }
                 insertQueued(c, List.of(requeued));
                 c.commit();
-                wakeAll();
-                wakeUps.announce();
-                return Optional.of(requeued);
+                requeuedNow = requeued;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -505,6 +387,10 @@ public class PgQueueStore implements QueueStore {
         } catch (SQLException e) {
             throw unavailable("could not requeue " + id, e);
         }
+        // After the connection is back in the pool: a pool of N must not deadlock under N requeues.
+        wakeAll();
+        wakeUps.announce();
+        return Optional.of(requeuedNow);
     }
 
     @Override
@@ -535,15 +421,24 @@ public class PgQueueStore implements QueueStore {
     @Override
     public int purgeFinished(Duration retention) {
         ready();
+        Timestamp before = Timestamp.from(clock.instant().minus(retention));
+        int sent = 0;
         try (Connection c = dataSource.getConnection();
-                PreparedStatement purge = c.prepareStatement("WITH gone AS (DELETE FROM finished_email"
-                        + " WHERE state <> 'dead' AND finished_at < ? RETURNING state)"
-                        + " SELECT count(*) FILTER (WHERE state = 'sent') FROM gone")) {
-            purge.setTimestamp(1, Timestamp.from(clock.instant().minus(retention)));
-            try (ResultSet rs = purge.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
+                PreparedStatement purge = c.prepareStatement("WITH gone AS (DELETE FROM finished_email WHERE id IN"
+                        + " (SELECT id FROM finished_email WHERE state <> 'dead' AND finished_at < ? LIMIT "
+                        + PURGE_BATCH + ") RETURNING state) SELECT count(*), count(*) FILTER (WHERE state = 'sent')"
+                        + " FROM gone")) {
+            // In batches, each its own short transaction: a long one would hold back vacuum on every table.
+            purge.setTimestamp(1, before);
+            int deleted;
+            do {
+                try (ResultSet rs = purge.executeQuery()) {
+                    rs.next();
+                    deleted = rs.getInt(1);
+                    sent += rs.getInt(2);
+                }
+            } while (deleted == PURGE_BATCH);
+            return sent;
         } catch (SQLException e) {
             throw unavailable("could not purge finished emails", e);
         }
@@ -611,6 +506,7 @@ public class PgQueueStore implements QueueStore {
     @Override
     public void close() {
         wakeUps.close();
+        claims.close();
     }
 
     @Override
@@ -624,7 +520,7 @@ public class PgQueueStore implements QueueStore {
         try {
             ready();
         } catch (QueueStorageException e) {
-            return Optional.of(outage.problem().orElse(e.getMessage()));
+            return Optional.of(problemOr(e.getMessage()));
         }
         try (Connection c = dataSource.getConnection()) {
             if (!c.isValid(5)) {

@@ -32,8 +32,15 @@ public final class PgSchema {
             connection.setAutoCommit(false);
             try (Statement sql = connection.createStatement()) {
                 sql.execute("SELECT pg_advisory_xact_lock(" + LOCK + ")");
-                sql.execute("CREATE TABLE IF NOT EXISTS email_engine_schema (version integer PRIMARY KEY,"
-                        + " name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+                // Only the first start creates anything: afterwards a user that may read and write
+                // the tables but not create any (least privilege) starts just as well.
+                try (var exists = sql.executeQuery("SELECT to_regclass('email_engine_schema') IS NOT NULL")) {
+                    exists.next();
+                    if (!exists.getBoolean(1)) {
+                        sql.execute("CREATE TABLE email_engine_schema (version integer PRIMARY KEY,"
+                                + " name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
+                    }
+                }
                 int current;
                 try (var rs = sql.executeQuery("SELECT coalesce(max(version), 0) FROM email_engine_schema")) {
                     rs.next();

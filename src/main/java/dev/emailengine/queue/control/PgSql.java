@@ -25,6 +25,14 @@ final class PgSql {
         }
     }
 
+    /** As above, on the caller's connection. */
+    static int update(Connection c, String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement statement = c.prepareStatement(sql)) {
+            bind(statement, parameters);
+            return statement.executeUpdate();
+        }
+    }
+
     /** An update whose failure is logged, not thrown: the row's lease runs out and it is retried. */
     static int updateQuietly(DataSource dataSource, String sql, Object... parameters) {
         try {

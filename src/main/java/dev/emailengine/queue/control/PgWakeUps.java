@@ -34,6 +34,7 @@ final class PgWakeUps {
     private final Object waiters = new Object();
     private volatile Connection connection; // used by the listener; dropped by close() too
     private volatile boolean unavailable;
+    private volatile boolean closed;
     private final AtomicLong localWakeUps = new AtomicLong();
     static final long SPACING_NANOS = 10_000_000;
     private final AtomicLong lastAnnounced = new AtomicLong(System.nanoTime() - SPACING_NANOS);
@@ -140,6 +141,9 @@ final class PgWakeUps {
     }
 
     private Connection open() throws SQLException {
+        if (closed) {
+            throw new SQLException("the application is stopping");
+        }
         if (connection == null) {
             Connection opened = dataSource.getConnection();
             try {
@@ -182,6 +186,7 @@ final class PgWakeUps {
 
     /** For good: the listening connection goes back to the pool, and no worker opens another. */
     void close() {
+        closed = true;
         unavailable = true;
         wakeAll();
         dropConnection();

@@ -291,8 +291,8 @@ public class QueueJson {
 
     private static void check(QueuedEmail email) {
         if (email == null || email.version() != QueuedEmail.CURRENT_VERSION) {
-            throw new CorruptQueueFileException("unknown format version "
-                    + (email == null ? "null" : email.version()));
+            throw new CorruptQueueFileException("unknown format version " + (email == null ? "null" : email.version()),
+                    email != null && email.version() > QueuedEmail.CURRENT_VERSION);
         }
         if (email.id() == null || email.message() == null || email.message().toEmail() == null) {
             throw new CorruptQueueFileException("missing id, message or recipient");

@@ -97,6 +97,13 @@ public interface QueueStore {
     /** Where the queue is kept, for the start-up log. */
     String description();
 
+    /**
+     * Upkeep while the application runs, called every few seconds by one thread: the PostgreSQL
+     * store writes outcomes kept through a database outage and renews its leases.
+     */
+    default void maintain() {
+    }
+
     /** Lets go of what the store holds open (the application stops); nothing is lost by not calling it. */
     default void close() {
     }

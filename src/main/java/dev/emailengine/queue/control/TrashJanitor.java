@@ -17,6 +17,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Keeps the disk bounded: sent and cancelled emails older than {@code TRASH_RETENTION}, and
  * idempotency records older than {@code IDEMPOTENCY_TTL}, are deleted every {@code TRASH_PURGE_INTERVAL}.
+ * Also runs the store's upkeep every {@link #UPKEEP} ({@link MailQueue#maintain}).
  */
 @Singleton
 @Startup
@@ -39,7 +40,10 @@ public class TrashJanitor {
     @ConfigProperty(name = "trash.purge.interval", defaultValue = "1h")
     String intervalText;
 
+    static final Duration UPKEEP = Duration.ofSeconds(2);
+
     private ScheduledFuture<?> task;
+    private ScheduledFuture<?> upkeep;
 
     @PostConstruct
     void schedule() {
@@ -47,6 +51,8 @@ public class TrashJanitor {
         Duration interval = Durations.parse("TRASH_PURGE_INTERVAL", intervalText);
         task = executor.scheduleWithFixedDelay(() -> purge(retention), 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         LOG.log(Level.INFO, "trash keeps sent emails for {0}, purged every {1}", retention, interval);
+        upkeep = executor.scheduleWithFixedDelay(this::maintain, UPKEEP.toMillis(), UPKEEP.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     private void purge(Duration retention) {
@@ -64,10 +70,20 @@ public class TrashJanitor {
         }
     }
 
+    private void maintain() {
+        try {
+            queue.maintain();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "queue upkeep failed: {0}", e.getMessage());
+        }
+    }
+
     @PreDestroy
     void stop() {
-        if (task != null) {
-            task.cancel(false);
+        for (ScheduledFuture<?> scheduled : new ScheduledFuture<?>[] {task, upkeep}) {
+            if (scheduled != null) {
+                scheduled.cancel(false);
+            }
         }
     }
 }

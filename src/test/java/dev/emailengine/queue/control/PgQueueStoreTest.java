@@ -189,4 +189,57 @@ class PgQueueStoreTest {
             listener.close();
         }
     }
+
+    @Test
+    void anOutageLongerThanTheLeaseSendsNothingTwiceWhenTheOwnerIsStillAlive() {
+        PgQueueStore a = instance("node-a");
+        PgQueueStore b = instance("node-b");
+        a.store(List.of(email("long-outage@x.test")), null);
+        QueuedEmail claimed = a.claimNext().orElseThrow();
+
+        database.breakConnections(true);
+        a.delivered(claimed.withAttempt(new Attempt(Instant.now(), Attempt.Outcome.SENT, 250, "ok")));
+        assertTrue(b.claimNext().isEmpty(), "node-b finds the database away too");
+        clock.advance(Duration.ofMinutes(5)); // far past the one-minute lease
+        database.breakConnections(false);
+
+        assertTrue(b.claimNext().isEmpty(), "every lease looks run out after an outage: node-b waits for the owners");
+        a.maintain(); // node-a's upkeep: its outcome is written, its leases renewed
+        clock.advance(PgClaims.TAKEOVER_GRACE);
+        assertTrue(b.claimNext().isEmpty(), "nothing left to take over: the email was sent once");
+        assertEquals("sent", b.find(claimed.id()).orElseThrow().state());
+    }
+
+    @Test
+    void aLiveInstanceRenewsItsLeasesSoASlowSendIsNotTakenOver() {
+        PgQueueStore a = instance("node-a");
+        PgQueueStore b = instance("node-b");
+        a.store(List.of(email("slow-send@x.test")), null);
+        QueuedEmail claimed = a.claimNext().orElseThrow();
+
+        for (int i = 0; i < 4; i++) { // four times the one-minute lease, renewed on the way
+            clock.advance(Duration.ofSeconds(30));
+            a.maintain();
+            assertTrue(b.claimNext().isEmpty(), "node-a is alive and renews: its email stays its own");
+        }
+        a.delivered(claimed.withAttempt(new Attempt(Instant.now(), Attempt.Outcome.SENT, 250, "ok")));
+        assertEquals("sent", b.find(claimed.id()).orElseThrow().state());
+    }
+
+    @Test
+    void anEmailQueuedByANewerReleaseIsLeftForItNotSetAside() throws SQLException {
+        PgQueueStore a = instance("node-a");
+        try (var c = database.getConnection(); var insert = c.prepareStatement("INSERT INTO queued_email"
+                + " (id, priority, due_at, retry_count, record) VALUES ('batch_1_newer', 1, now() - interval '1 day', 0,"
+                + " convert_to('{\"version\": 99, \"id\": \"batch_1_newer\"}', 'UTF8'))")) {
+            insert.executeUpdate();
+        }
+
+        assertTrue(a.claimNext().isEmpty());
+        try (var c = database.getConnection(); var rs = c.createStatement().executeQuery(
+                "SELECT claimed, due_at > now() FROM queued_email WHERE id = 'batch_1_newer'")) {
+            assertTrue(rs.next(), "still queued, for an instance of the newer release");
+            assertTrue(!rs.getBoolean(1) && rs.getBoolean(2), "unclaimed, and not offered again at once");
+        }
+    }
 }
