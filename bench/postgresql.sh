@@ -21,7 +21,7 @@ pg_created=no
 svc_a_pid=""
 svc_b_pid=""
 
-pg() { psql -X -q -At -v ON_ERROR_STOP=1 -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$PG_DB" "$@"; }
+pg() { PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning" psql -X -q -At -v ON_ERROR_STOP=1 -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d "$PG_DB" "$@"; }
 
 stop_pid() {
     if [[ -n $1 ]]; then
