@@ -10,6 +10,7 @@ import dev.emailengine.queue.entity.IdempotencyRecord;
 import dev.emailengine.queue.entity.QueueStatus;
 import dev.emailengine.queue.entity.QueuedEmail;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.ejb.ConcurrencyManagement;
 import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.Singleton;
@@ -108,6 +109,12 @@ public class MailQueue {
                     + " release has: use QUEUE_STORE=file (the default) or QUEUE_STORE=postgresql");
         };
         LOG.log(Level.INFO, "the queue is kept in {0}", store.description());
+    }
+
+    /** After the dispatcher (it depends on this bean), so no worker uses the store any more. */
+    @PreDestroy
+    void stop() {
+        store.close();
     }
 
     /** The store reads the time through this, so a test that moves {@link #clock} moves the store's too. */

@@ -238,10 +238,21 @@ public class PgQueueStore implements QueueStore {
     private record Claimed(String id, byte[] record) {
     }
 
+    /**
+     * Claims and sends are committed without waiting for the disk, as the file store renames and
+     * moves to the trash without an fsync: only a crash of the database server itself can lose
+     * the last of them (PostgreSQL writes them within {@code 3 × wal_writer_delay}), and then the
+     * email is sent again, which at-least-once allows. Accepting, retries, dead letters, cancels
+     * and requeues wait for the disk. The setting is the transaction's own ({@code is_local}), so
+     * it never outlives the statement on a pooled connection; the statement must name {@code async}
+     * (PostgreSQL skips a WITH query nothing reads).
+     */
+    private static final String ASYNC_COMMIT = "WITH async AS (SELECT set_config('synchronous_commit', 'off', true))";
+
     private Optional<Claimed> claim(Connection c, String pick, Timestamp until, Object... pickParameters)
             throws SQLException {
-        try (PreparedStatement claim = c.prepareStatement("UPDATE queued_email SET claimed = true, lease_owner = ?,"
-                + " lease_until = ? WHERE id = (" + pick + ") RETURNING id, record")) {
+        try (PreparedStatement claim = c.prepareStatement(ASYNC_COMMIT + " UPDATE queued_email SET claimed = true,"
+                + " lease_owner = ?, lease_until = ? FROM async WHERE id = (" + pick + ") RETURNING id, record")) {
             claim.setString(1, instance);
             claim.setTimestamp(2, until);
             for (int i = 0; i < pickParameters.length; i++) {
@@ -362,29 +373,24 @@ public class PgQueueStore implements QueueStore {
         }
     }
 
-    /** Moves a claimed email of ours to the finished table, in one transaction. */
+    /**
+     * Moves a claimed email of ours to the finished table, in one statement. A sent email's commit
+     * does not wait for the disk, as a claim's does not (see {@link #claim}); a dead letter's does.
+     */
     private boolean finish(QueuedEmail email, String state) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                int removed;
-                try (PreparedStatement delete = c.prepareStatement(
-                        "DELETE FROM queued_email WHERE id = ? AND claimed AND lease_owner = ?")) {
-                    delete.setString(1, email.id());
-                    delete.setString(2, instance);
-                    removed = delete.executeUpdate();
-                }
-                if (removed == 0) {
-                    c.rollback();
-                    return false;
-                }
-                insertFinished(c, email.id(), state, json.write(email));
-                c.commit();
-                return true;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+        try (Connection c = dataSource.getConnection(); PreparedStatement move = c.prepareStatement(
+                (state.equals("sent") ? ASYNC_COMMIT + ", gone AS (DELETE FROM queued_email USING async"
+                        : "WITH gone AS (DELETE FROM queued_email")
+                + " WHERE id = ? AND claimed AND lease_owner = ? RETURNING id)"
+                + " INSERT INTO finished_email (id, state, finished_at, record) SELECT id, ?, ?, ? FROM gone"
+                + " ON CONFLICT (id) DO UPDATE SET state = excluded.state, finished_at = excluded.finished_at,"
+                + " record = excluded.record")) {
+            move.setString(1, email.id());
+            move.setString(2, instance);
+            move.setString(3, state);
+            move.setTimestamp(4, Timestamp.from(clock.instant()));
+            move.setBytes(5, json.write(email));
+            return move.executeUpdate() > 0;
         }
     }
 
@@ -600,6 +606,11 @@ public class PgQueueStore implements QueueStore {
         }
         String port = System.getenv("HTTP_PORT");
         return host + ":" + (port == null || port.isBlank() ? "pid" + ProcessHandle.current().pid() : port.strip());
+    }
+
+    @Override
+    public void close() {
+        wakeUps.close();
     }
 
     @Override

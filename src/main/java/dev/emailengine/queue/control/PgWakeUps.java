@@ -32,7 +32,7 @@ final class PgWakeUps {
     private final DataSource dataSource;
     private final ReentrantLock listener = new ReentrantLock();
     private final Object waiters = new Object();
-    private Connection connection; // guarded by listener
+    private volatile Connection connection; // used by the listener; dropped by close() too
     private volatile boolean unavailable;
     private final AtomicLong localWakeUps = new AtomicLong();
     static final long SPACING_NANOS = 10_000_000;
@@ -126,7 +126,7 @@ final class PgWakeUps {
                 // Broken (the database restarted, say): reopened by the next listen; meanwhile a poll.
                 LOG.log(Level.DEBUG, "the LISTEN connection failed: {0}", e.getMessage());
             }
-            close();
+            dropConnection();
             synchronized (waiters) {
                 waiters.wait(millis);
             }
@@ -180,7 +180,14 @@ final class PgWakeUps {
         }
     }
 
+    /** For good: the listening connection goes back to the pool, and no worker opens another. */
     void close() {
+        unavailable = true;
+        wakeAll();
+        dropConnection();
+    }
+
+    private void dropConnection() {
         Connection open = connection;
         connection = null;
         if (open != null) {

@@ -96,4 +96,8 @@ public interface QueueStore {
 
     /** Where the queue is kept, for the start-up log. */
     String description();
+
+    /** Lets go of what the store holds open (the application stops); nothing is lost by not calling it. */
+    default void close() {
+    }
 }
