@@ -6,7 +6,10 @@
 # Warm-ups: every instance measured here gets BENCH_WARMUP seconds (120 by default) of the same
 # load, the file store's included, so "PostgreSQL / file store" compares two equally warmed JVMs.
 # A shorter BENCH_WARMUP is fine for a smoke run but not for recorded figures: Payara's C2
-# compiler keeps a core busy for about two minutes of load.
+# compiler keeps a core busy for about two minutes of load. The warm-up's backlog is delivered on
+# the file store (it cannot be emptied otherwise) and emptied on PostgreSQL (clear_queue): either
+# way the figures after it start from an empty queue, and the delivery path was warmed during the
+# warm-up itself.
 
 PG_HOST=${BENCH_PG_HOST:-127.0.0.1}
 PG_PORT=${BENCH_PG_PORT:-5432}
@@ -40,6 +43,7 @@ pg_cleanup() {
             || say "WARNING: could not drop the database $PG_DB; drop it by hand"
         pg_created=no
     fi
+    if [[ -d $TREE_B/logs ]]; then rm -rf "$WORK/logs-b" && mv "$TREE_B/logs" "$WORK/logs-b"; fi
     rm -rf "$TREE_B"
 }
 
@@ -69,8 +73,21 @@ sent_sum_since() { # base count ports...: true once the ports' sent counters add
 clear_queue() { # ports of the running instances
     local p
     for p in "$@"; do HTTP=$p api workers/pause -X POST >/dev/null; done
+    sleep 0.5 # a worker past its pause check when the pause came may still claim one
     wait_until 60 "the claimed emails to finish" none_claimed
     pg -c "TRUNCATE queued_email"
+}
+# Per-email costs of a run, to read a throughput figure on a busy machine: the JVM's CPU time and
+# the database's transactions (committed or not; a pooled backend reports within a second of idling).
+db_xacts() { pg -c "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()"; }
+cost_start() { read -r cu0 cs0 < <(cpu_ticks "$1"); x0=$(db_xacts); }
+cost_end() { # pid count: sets COST (text)
+    local cu1 cs1 x1
+    read -r cu1 cs1 < <(cpu_ticks "$1")
+    sleep 1.2
+    x1=$(db_xacts)
+    COST=$(awk -v c=$((cu1 + cs1 - cu0 - cs0)) -v t="$TICK" -v n="$2" -v x=$((x1 - x0)) \
+        'BEGIN { printf "JVM CPU %.0f µs and %.1f database transactions per email", c / t / n * 1e6, x / n }')
 }
 full_gc_rss() { # pid: RSS in MB after a full GC, and the heap it left used
     jcmd "$1" GC.run >/dev/null
@@ -140,7 +157,7 @@ start_pg_service pg bench-a
 svc_a_pid=$svc_pid
 POLL=0.2
 warm_up "$HTTP" yes
-wait_until 900 "the warm-up backlog to drain" queue_empty_pg
+clear_queue "$HTTP"
 
 say "enqueue with workers paused"
 measure_enqueue pg
@@ -165,11 +182,13 @@ clear_queue "$HTTP"
 say "end to end: $E2E emails"
 enqueue_bulk "$E2E"
 s0=$(sent_of "$HTTP")
+cost_start "$JAVA_PID"
 t0=$(now)
 api workers/resume -X POST >/dev/null
 wait_until 600 "$E2E deliveries" sent_sum_since "$s0" "$E2E" "$HTTP"
 E2E_RATE=$(awk -v n="$E2E" -v s="$(elapsed "$t0" "$(now)")" 'BEGIN { printf "%.0f", n / s }')
-row "PostgreSQL store: end-to-end delivery of $E2E ($NUM_WORKERS workers)" "$E2E_RATE emails/s" \
+cost_end "$JAVA_PID" "$E2E"
+row "PostgreSQL store: end-to-end delivery of $E2E ($NUM_WORKERS workers)" "$E2E_RATE emails/s; $COST" \
     "sink $SINK_CEILING emails/s" "$(ratio "$E2E_RATE" "$SINK_CEILING")×" "≥ 1,000/s"
 wait_until 60 "the queue to empty" queue_empty_pg
 
@@ -190,12 +209,14 @@ explain_claim "the claim with $QUEUED queued (workers paused)"
 row "PostgreSQL store: enqueue p50 at depth $DEPTH vs 0 (C=8, workers paused)" "$DEEP_P50 ms vs $SHALLOW_P50 ms" \
     "depth 0: $SHALLOW_P50 ms" "$(ratio "$DEEP_P50" "$SHALLOW_P50")×" "≤ 1.2×"
 s0=$(sent_of "$HTTP")
+cost_start "$JAVA_PID"
 t0=$(now)
 api workers/resume -X POST >/dev/null
 wait_until 600 "$E2E deliveries at depth" sent_sum_since "$s0" "$E2E" "$HTTP"
 DEEP_RATE=$(awk -v n="$E2E" -v s="$(elapsed "$t0" "$(now)")" 'BEGIN { printf "%.0f", n / s }')
+cost_end "$JAVA_PID" "$E2E"
 row "PostgreSQL store: claim cost at depth $DEPTH vs 0 (time per email sending $E2E)" \
-    "$DEEP_RATE emails/s at depth $QUEUED vs $E2E_RATE emails/s draining $E2E" "depth 0: $E2E_RATE emails/s" \
+    "$DEEP_RATE emails/s at depth $QUEUED vs $E2E_RATE emails/s draining $E2E; $COST" "depth 0: $E2E_RATE emails/s" \
     "$(ratio "$E2E_RATE" "$DEEP_RATE")×" "≤ 1.2×"
 row "PostgreSQL store: RSS with $QUEUED queued vs empty (after a full GC)" \
     "$RSS_DEEP MB vs $RSS_EMPTY MB; heap used $HEAP_DEEP MB vs $HEAP_EMPTY MB" "empty: $RSS_EMPTY MB" \
@@ -223,8 +244,7 @@ api workers/resume -X POST >/dev/null # the first instance delivers some of the 
 HTTP=$HTTP_B api workers/resume -X POST >/dev/null
 CPU_PID=""
 warm_up "$HTTP_B" yes
-wait_until 900 "the second warm-up's backlog to drain" queue_empty_pg
-for p in "$HTTP" "$HTTP_B"; do HTTP=$p api workers/pause -X POST >/dev/null; done
+clear_queue "$HTTP" "$HTTP_B"
 
 say "two instances: wrk at C=16 on each at once"
 wrk_on() { # port output-file
