@@ -47,6 +47,8 @@ pg_cleanup() {
     rm -rf "$TREE_B"
 }
 
+PROFILES="$WORK/profile-file.txt, $WORK/profile-pg.txt, $WORK/profile-pg-e2e.txt"
+
 # The store's own settings, for start_service (run.sh turns DB_* into the server's pool).
 start_pg_service() { # name instance-name [tree]
     QUEUE_STORE=postgresql DB_URL=$DB_URL_BENCH DB_USER=$PG_USER DB_PASSWORD=${PGPASSWORD:-} \
@@ -147,6 +149,9 @@ run_wrk 32 post-email.lua email
 FILE_RPS=$RPS FILE_P50=$P50 FILE_P99=$P99 FILE_CPU=$CPU_US
 row "File store: durable enqueue, workers off, C=32" "$FILE_RPS req/s, p50 $FILE_P50 ms, p99 $FILE_P99 ms; JVM CPU $FILE_CPU µs per request" \
     "—" "—" "(the limit of 'PostgreSQL / file store')"
+if [[ $PROFILE == 1 ]]; then
+    profile_c32 "$JAVA_PID" "$WORK/profile-file.txt" "$HTTP"
+fi
 stop_service
 
 # --- PostgreSQL: one instance -----------------------------------------------------------------------
@@ -177,6 +182,9 @@ row "PostgreSQL / file store: durable enqueue, C=32" \
 BULK=${BULK_EMAILS[pg]}
 row "PostgreSQL store: bulk enqueue (POST /emails, 500 per request, C=4)" "$BULK emails/s, p50 ${BULK_P50[pg]} ms per request" \
     "single enqueue C=32: ${ENQ_RPS[pg,32]}/s" "$(ratio "$BULK" "${ENQ_RPS[pg,32]}")×" "≥ 10×"
+if [[ $PROFILE == 1 ]]; then
+    profile_c32 "$JAVA_PID" "$WORK/profile-pg.txt" "$HTTP"
+fi
 clear_queue "$HTTP"
 
 say "end to end: $E2E emails"
@@ -191,6 +199,39 @@ cost_end "$JAVA_PID" "$E2E"
 row "PostgreSQL store: end-to-end delivery of $E2E ($NUM_WORKERS workers)" "$E2E_RATE emails/s; $COST" \
     "sink $SINK_CEILING emails/s" "$(ratio "$E2E_RATE" "$SINK_CEILING")×" "≥ 1,000/s"
 wait_until 60 "the queue to empty" queue_empty_pg
+
+# One more end-to-end run under JFR, after a throw-away one under a throw-away recording (see
+# profile_c32 in run.sh: JFR's first start throws compiled code away).
+deliver_queued() { # count: resumes the workers until that many more are sent, then pauses them
+    local s0
+    s0=$(sent_of "$HTTP")
+    api workers/resume -X POST >/dev/null
+    wait_until 600 "$1 deliveries" sent_sum_since "$s0" "$1" "$HTTP"
+    api workers/pause -X POST >/dev/null
+}
+if [[ $PROFILE == 1 ]]; then
+    api workers/pause -X POST >/dev/null
+    jcmd "$JAVA_PID" JFR.configure stackdepth=256 >/dev/null 2>&1 || true
+    jcmd "$JAVA_PID" JFR.start name=settle settings=profile >/dev/null
+    enqueue_bulk "$E2E"
+    deliver_queued "$E2E"
+    jcmd "$JAVA_PID" JFR.stop name=settle >/dev/null
+    enqueue_bulk "$E2E"
+    jcmd "$JAVA_PID" JFR.start name=bench settings=profile >/dev/null
+    cost_start "$JAVA_PID"
+    t0=$(now)
+    deliver_queued "$E2E"
+    rate=$(awk -v n="$E2E" -v s="$(elapsed "$t0" "$(now)")" 'BEGIN { printf "%.0f", n / s }')
+    jcmd "$JAVA_PID" JFR.stop name=bench filename="$ABS_WORK/profile-pg-e2e.jfr" >/dev/null
+    cost_end "$JAVA_PID" "$E2E"
+    {
+        echo "PostgreSQL store: end to end, $E2E queued emails delivered under JFR: $rate emails/s; $COST"
+        echo "(with the profiler on; the figures in results.md were measured without it)"
+        java bench/JfrSummary.java "$ABS_WORK/profile-pg-e2e.jfr" "$E2E"
+    } >"$WORK/profile-pg-e2e.txt"
+    say "profile: $WORK/profile-pg-e2e.txt"
+    wait_until 60 "the queue to empty" queue_empty_pg
+fi
 
 say "depth: enqueue, claim and memory with 0 and $DEPTH queued"
 api workers/pause -X POST >/dev/null

@@ -32,6 +32,8 @@
 #      and EXPLAIN ANALYZE of the claim at that depth (target/bench/pg-explain.txt)
 #   4. two instances on the one database (a second run.sh on BENCH_HTTP_PORT_B, warmed alone as
 #      long as the first): wrk at C=16 on each at once, and end-to-end, as aggregates
+#   BENCH_PROFILE=1 profiles (as above) C=32 enqueue on both stores and one more end-to-end run on
+#   PostgreSQL: target/bench/profile-file.txt, profile-pg.txt, profile-pg-e2e.txt
 #   Switches: BENCH_PG_HOST (127.0.0.1), BENCH_PG_PORT (5432), BENCH_PG_USER (postgres; PGPASSWORD
 #   if it needs one), BENCH_PG_RECORD (1200), BENCH_HTTP_PORT_B (18482). Needs psql and pgbench
 #   (installed with apt-get like wrk: postgresql-client and postgresql-contrib, whose server
@@ -69,6 +71,7 @@ BASELINE=${BENCH_BASELINE:-e29b2be}
 [[ $ONLY == postgresql ]] && BASELINE=none
 PROFILE=${BENCH_PROFILE:-0}
 PROFILE_SETTLE=${BENCH_PROFILE_SETTLE:-20} # seconds of load under a throw-away recording first
+PROFILES="$WORK/profile.txt, $WORK/profile-floor.txt"
 export NUM_WORKERS=${NUM_WORKERS:-3}
 WORK=target/bench
 ABS_WORK=$PWD/$WORK
@@ -293,7 +296,7 @@ report() {
         printf '%s\n' "${rows[@]}"
         echo
         [[ -z ${REPORT_NOTE:-} ]] || printf '%s\n\n' "$REPORT_NOTE"
-        echo "Raw wrk output: $WORK/wrk.log$([[ $PROFILE == 1 ]] && echo "; profiles: $WORK/profile.txt, $WORK/profile-floor.txt")"
+        echo "Raw wrk output: $WORK/wrk.log$([[ $PROFILE == 1 ]] && echo "; profiles: $PROFILES")"
     } | tee "$WORK/results.md"
 }
 
