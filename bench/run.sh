@@ -71,10 +71,10 @@ BASELINE=${BENCH_BASELINE:-e29b2be}
 [[ $ONLY == postgresql ]] && BASELINE=none
 PROFILE=${BENCH_PROFILE:-0}
 PROFILE_SETTLE=${BENCH_PROFILE_SETTLE:-20} # seconds of load under a throw-away recording first
-PROFILES="$WORK/profile.txt, $WORK/profile-floor.txt"
 export NUM_WORKERS=${NUM_WORKERS:-3}
 WORK=target/bench
 ABS_WORK=$PWD/$WORK
+PROFILES="$WORK/profile.txt, $WORK/profile-floor.txt"
 SINK=/usr/sbin/smtp-sink
 SOURCE=/usr/sbin/smtp-source
 
