@@ -46,7 +46,7 @@ default_templates_changed() {
     done
     return 1
 }
-if [[ ! -f $WAR || ! -f target/payara-micro.jar || ! -f target/greenmail-standalone.jar ]] \
+if [[ ! -f $WAR || ! -f target/payara-micro.jar || ! -f target/greenmail-standalone.jar || ! -f target/postgresql.jar ]] \
     || [[ -n $(find src pom.xml -newer "$WAR" -print -quit) ]] || default_templates_changed; then
     command -v mvn >/dev/null || fail "mvn is needed to build (apt-get install maven)"
     log "building (mvn package -DskipTests) ..."
@@ -116,6 +116,39 @@ case ${SMTP_SECURITY,,} in
 esac
 if [[ -n ${PASSWORD:-} ]]; then export SMTP_AUTH=true; else export SMTP_AUTH=false; fi
 
+# --- the queue's store: files under DATA_DIR (the default), or PostgreSQL ------------------
+# The server always defines the DataSource (server-config/payara/post-boot-commands.asadmin reads
+# DB_URL, DB_USER, DB_PASSWORD and DB_POOL_SIZE); only QUEUE_STORE=postgresql ever connects to it.
+if [[ ${QUEUE_STORE:-file} == postgresql ]]; then
+    db_url=${DB_URL:-jdbc:postgresql://127.0.0.1:5432/emailengine}
+    # A password may sit in the URL's parameters: never printed.
+    shown_url=$(sed -E 's/([?&]password=)[^&]*/\1***/Ig' <<<"$db_url")
+    log "QUEUE_STORE=postgresql: the queue is kept in $shown_url as ${DB_USER:-postgres}"
+    # host[:port] of each host the URL names (jdbc:postgresql://h1[:p1][,h2[:p2]]/db?...)
+    hosts=${db_url#jdbc:postgresql://}
+    hosts=${hosts%%/*}
+    hosts=${hosts%%\?*}
+    hosts=${hosts:-localhost:5432}
+    reachable=no
+    IFS=, read -r -a db_hosts <<<"$hosts"
+    for host_port in "${db_hosts[@]}"; do
+        case $host_port in
+            \[*\]:*) host=${host_port%]:*}; host=${host#[}; port=${host_port##*]:} ;;
+            \[*\]) host=${host_port#[}; host=${host%]}; port=5432 ;;
+            *:*) host=${host_port%:*}; port=${host_port##*:} ;;
+            *) host=${host_port:-localhost}; port=5432 ;;
+        esac
+        if timeout 3 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$host" "$port" 2>/dev/null; then
+            reachable=yes
+            break
+        fi
+    done
+    if [[ $reachable == no ]]; then
+        log "WARNING: no PostgreSQL accepts connections at $hosts: the service starts, but answers 503"
+        log "WARNING: until the database is reachable (set DB_URL, DB_USER and DB_PASSWORD; docs/configuration.md)"
+    fi
+fi
+
 # --- Payara Micro ----------------------------------------------------------------------------
 log "starting Payara Micro on http://$HTTP_BIND_ADDRESS:$HTTP_PORT (log: $RUN_DIR/payara.log, app log: logs/)"
 # Emptied here, not by the redirect below: that happens in the background and could let the
@@ -123,7 +156,7 @@ log "starting Payara Micro on http://$HTTP_BIND_ADDRESS:$HTTP_PORT (log: $RUN_DI
 : >"$RUN_DIR/payara.log"
 # shellcheck disable=SC2086
 java ${JAVA_OPTS:--Xmx512m} -Djava.io.tmpdir="$payara_tmp" -jar target/payara-micro.jar \
-    --deploy "$WAR" --nohazelcast --port "$HTTP_PORT" \
+    --deploy "$WAR" --nohazelcast --port "$HTTP_PORT" --addlibs target/postgresql.jar \
     --prebootcommandfile server-config/payara/pre-boot-commands.asadmin \
     --postbootcommandfile server-config/payara/post-boot-commands.asadmin \
     --postdeploycommandfile server-config/payara/post-deploy-commands.asadmin \

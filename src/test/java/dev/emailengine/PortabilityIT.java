@@ -13,12 +13,14 @@ import dev.emailengine.testing.Jmx;
 import dev.emailengine.testing.LibertyServer;
 import dev.emailengine.testing.OpenApiSchemas;
 import dev.emailengine.testing.PayaraServer;
+import dev.emailengine.testing.TestDatabase;
 import dev.emailengine.testing.WildFlyServer;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;
 import java.net.URL;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -36,7 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Maven Central into target/runtimes/ and configured only from server-config/ with the commands
  * of docs/deploy.md's "Deploy on ..." sections. Each server sends one plain and one template email to
  * GreenMail, logging in with a password that has ':', '=' and a space; reports healthy; shows the
- * queue figures in its MicroProfile surfaces and over JMX; and shuts down cleanly.
+ * queue figures in its MicroProfile surfaces and over JMX; and shuts down cleanly. WildFly and
+ * Open Liberty keep the queue in PostgreSQL (QUEUE_STORE=postgresql); Payara Server keeps it in
+ * files while its jdbc/emailengine points at a port where no database listens.
  */
 class PortabilityIT {
 
@@ -77,11 +81,20 @@ class PortabilityIT {
         }
     }
 
+    /** On WildFly the queue is in PostgreSQL: the driver module, the datasource and the binding all work. */
     @Test
     void wildFly() throws Exception {
-        try (var server = new WildFlyServer()) {
-            server.start(settings());
+        try (var database = TestDatabase.create(); var server = new WildFlyServer()) {
+            Map<String, String> settings = settings();
+            settings.put("QUEUE_STORE", "postgresql");
+            settings.putAll(database.serverSettings());
+            server.start(settings);
             Api.Reply accepted = sendsPlainAndTemplateEmail(server, "WildFly");
+            // Sent, and finished in the database rather than in files under DATA_DIR.
+            String id = accepted.json().getString("request_id");
+            await("email " + id + " in finished_email").atMost(Duration.ofSeconds(10)).until(() -> database.finished(id));
+            assertTrue(Files.readString(server.serverLog()).contains("LISTEN/NOTIFY wake-ups are on"),
+                    "the WAR reaches the driver module's LISTEN/NOTIFY API (jboss-deployment-structure.xml)");
             assertOpenApiDescribes(new Api(server.url()), new Api(server.url()), accepted);
             // WildFly serves MicroProfile Health on its management interface; it has no MP Metrics.
             assertReady(new Api(server.managementUrl()).get("health/ready"));
@@ -89,11 +102,19 @@ class PortabilityIT {
         }
     }
 
+    /** On Open Liberty too: its library, dataSource and classloader settings. */
     @Test
     void openLiberty() throws Exception {
-        try (var server = new LibertyServer()) {
-            server.start(settings());
+        try (var database = TestDatabase.create(); var server = new LibertyServer()) {
+            Map<String, String> settings = settings();
+            settings.put("QUEUE_STORE", "postgresql");
+            settings.putAll(database.serverSettings());
+            server.start(settings);
             Api.Reply accepted = sendsPlainAndTemplateEmail(server, "Open Liberty");
+            String id = accepted.json().getString("request_id");
+            await("email " + id + " in finished_email").atMost(Duration.ofSeconds(10)).until(() -> database.finished(id));
+            assertTrue(Files.readString(server.serverLog()).contains("LISTEN/NOTIFY wake-ups are on"),
+                    "the application sees the driver's classes (classloader commonLibraryRef)");
             // Liberty's own endpoints are on the admin port, so /health on the app port stays the app's.
             var admin = new Api(server.adminUrl());
             assertOpenApiDescribes(admin, new Api(server.url()), accepted);
@@ -117,6 +138,8 @@ class PortabilityIT {
         env.put("API_KEYS", System.getProperty("it.api.key"));
         env.put("NUM_WORKERS", "2");
         env.put("WORKER_POOL_SIZE", "6");
+        // The file store never connects to jdbc/emailengine: here it points at a closed port.
+        env.put("DB_URL", "jdbc:postgresql://127.0.0.1:" + FreePorts.any() + "/no_database_here");
         return env;
     }
 

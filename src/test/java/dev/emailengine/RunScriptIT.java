@@ -9,6 +9,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.emailengine.testing.Api;
 import dev.emailengine.testing.FreePorts;
+import dev.emailengine.testing.TestDatabase;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -80,6 +81,59 @@ class RunScriptIT {
             run.stop();
             assertFalse(FreePorts.listening(httpPort), "Payara Micro still listens after SIGTERM");
             assertFalse(FreePorts.listening(apiPort), "GreenMail still listens after SIGTERM");
+        }
+    }
+
+    @Test
+    void withQueueStorePostgresqlTheQueueIsKeptInTheDatabaseItNames() throws Exception {
+        int apiPort = FreePorts.any();
+        try (var database = TestDatabase.create()) {
+            var env = new HashMap<>(database.serverSettings());
+            env.put("QUEUE_STORE", "postgresql");
+            env.put("GREENMAIL_SMTP_PORT", String.valueOf(FreePorts.any()));
+            env.put("GREENMAIL_API_PORT", String.valueOf(apiPort));
+            try (var run = RunningScript.start("postgresql", FreePorts.any(), env)) {
+                assertTrue(Files.readString(run.log).contains("QUEUE_STORE=postgresql: the queue is kept in "
+                        + database.jdbcUrl()), "run.sh names the database it uses");
+                assertTrue(Files.readString(run.log).contains("LISTEN/NOTIFY wake-ups are on"),
+                        "Payara Micro lets the application reach the driver's LISTEN/NOTIFY API");
+                Api.Reply reply = new Api(run.url()).withKey(null).post("email", README_EXAMPLE);
+                assertEquals(200, reply.status(), reply.body());
+                String id = reply.json().getString("request_id");
+
+                assertEquals("Welcome Email", awaitCapturedMail(new Api(new URL("http://127.0.0.1:" + apiPort + "/")))
+                        .getJsonObject(0).getString("subject"));
+                new Api(run.url()).withKey(null).awaitState(id, "sent", Duration.ofSeconds(30));
+                await("email " + id + " in finished_email").atMost(Duration.ofSeconds(10)).until(() -> database.finished(id));
+                run.stop();
+            }
+        }
+    }
+
+    @Test
+    void withQueueStorePostgresqlAndNoDatabaseRunShWarnsBeforeStarting() throws Exception {
+        Path log = Path.of("target", "run-script-no-database.log");
+        var builder = new ProcessBuilder("bash", "run.sh").redirectErrorStream(true).redirectOutput(log.toFile());
+        Map<String, String> env = builder.environment();
+        RunningScript.clearInherited(env);
+        int closed = FreePorts.any();
+        env.put("HTTP_PORT", String.valueOf(FreePorts.any()));
+        env.put("DATA_DIR", Files.createTempDirectory(Path.of("target"), "run-script-data-").toString());
+        env.put("GREENMAIL_SMTP_PORT", String.valueOf(FreePorts.any()));
+        env.put("GREENMAIL_API_PORT", String.valueOf(FreePorts.any()));
+        env.put("QUEUE_STORE", "postgresql");
+        env.put("DB_URL", "jdbc:postgresql://127.0.0.1:" + closed + "/emailengine?password=url-secret");
+        Process process = builder.start();
+        try {
+            await("run.sh's warning about the database").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> Files.readString(log).contains("WARNING: no PostgreSQL accepts connections at 127.0.0.1:" + closed));
+            String output = Files.readString(log);
+            assertTrue(output.contains("the queue is kept in jdbc:postgresql://127.0.0.1:" + closed + "/emailengine?password=***"),
+                    output);
+            assertFalse(output.contains("url-secret"), "a password in DB_URL is never printed");
+        } finally {
+            process.destroy(); // SIGTERM: run.sh stops whatever it started
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "run.sh did not stop within 60 s of SIGTERM");
         }
     }
 
@@ -303,7 +357,8 @@ class RunScriptIT {
         static void clearInherited(Map<String, String> env) {
             for (String inherited : new String[] {"SMTP_SERVER", "PORT", "SMTP_SECURITY", "SENDER_EMAIL", "SENDER_NAME",
                     "PASSWORD", "DATA_DIR", "SMTP_SSL_ENABLE", "SMTP_STARTTLS_ENABLE", "SMTP_AUTH",
-                    "WORKER_POLLING_INTERVAL", "MAX_RETRIES", "RETRY_BASE_DELAY", "RETRY_MAX_DELAY", "API_KEYS"}) {
+                    "WORKER_POLLING_INTERVAL", "MAX_RETRIES", "RETRY_BASE_DELAY", "RETRY_MAX_DELAY", "API_KEYS",
+                    "QUEUE_STORE", "DB_URL", "DB_USER", "DB_PASSWORD", "DB_POOL_SIZE"}) {
                 env.remove(inherited);
             }
         }

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * Open Liberty from {@code it.liberty.home}: a server created in its own user directory
- * ({@code WLP_USER_DIR}), server-config/liberty/server.xml and the WAR copied in,
+ * ({@code WLP_USER_DIR}), server-config/liberty/server.xml, the PostgreSQL driver and the WAR copied in,
  * {@code server run} in the foreground and {@code server stop} to stop it.
  */
 public final class LibertyServer extends AppServer {
@@ -38,6 +38,9 @@ public final class LibertyServer extends AppServer {
         run(work, serverScript(), "create", NAME);
         Files.copy(Path.of("server-config/liberty/server.xml"), serverDir.resolve("server.xml"),
                 StandardCopyOption.REPLACE_EXISTING);
+        // The PostgreSQL driver, where server.xml's <library> looks for it.
+        Files.createDirectories(serverDir.resolve("lib"));
+        Files.copy(Path.of("target", "postgresql.jar"), serverDir.resolve("lib/postgresql.jar"));
         Files.createDirectories(serverDir.resolve("apps"));
         Files.copy(WAR, serverDir.resolve("apps").resolve(WAR.getFileName()));
         foreground = launch(work, serverScript(), "run", NAME);

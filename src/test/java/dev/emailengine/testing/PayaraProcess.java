@@ -40,7 +40,7 @@ public final class PayaraProcess implements AutoCloseable {
         Path tmp = Files.createDirectories(Path.of("target", "payara-tmp-" + name));
         var builder = new ProcessBuilder("java", "-Xmx512m", "-Djava.io.tmpdir=" + tmp, "-jar",
                 "target/payara-micro.jar", "--deploy", "target/email-engine.war", "--nohazelcast",
-                "--port", String.valueOf(port),
+                "--port", String.valueOf(port), "--addlibs", "target/postgresql.jar",
                 "--prebootcommandfile", "server-config/payara/pre-boot-commands.asadmin",
                 "--postbootcommandfile", "server-config/payara/post-boot-commands.asadmin",
                 "--postdeploycommandfile", "server-config/payara/post-deploy-commands.asadmin")

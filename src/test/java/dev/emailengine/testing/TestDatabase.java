@@ -5,6 +5,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.logging.Logger;
@@ -53,6 +55,36 @@ public final class TestDatabase implements DataSource, AutoCloseable {
     @Override
     public Connection getConnection(String user, String password) throws SQLException {
         return getConnection();
+    }
+
+    /** The JDBC URL of this database, as a server's DB_URL. */
+    public String jdbcUrl() {
+        return url(name);
+    }
+
+    /** The settings that point a server's jdbc/emailengine at this database (DB_URL, DB_USER, DB_PASSWORD). */
+    public Map<String, String> serverSettings() {
+        var settings = new HashMap<String, String>();
+        settings.put("DB_URL", jdbcUrl());
+        settings.put("DB_USER", env("PGUSER", "postgres"));
+        String password = System.getenv("PGPASSWORD");
+        if (password != null) {
+            settings.put("DB_PASSWORD", password);
+        }
+        return settings;
+    }
+
+    /** Whether the PostgreSQL store has finished the email with this id (its row in finished_email). */
+    public boolean finished(String id) {
+        try (Connection c = getConnection();
+                var query = c.prepareStatement("SELECT 1 FROM finished_email WHERE id = ?")) {
+            query.setString(1, id);
+            try (var rows = query.executeQuery()) {
+                return rows.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read finished_email of " + name + ": " + e.getMessage(), e);
+        }
     }
 
     /** Empties every table of the application's schema (the schema itself stays). */

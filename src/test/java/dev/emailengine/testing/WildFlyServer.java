@@ -5,13 +5,15 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * WildFly from {@code it.wildfly.home}: server-config/wildfly/*.cli applied offline to a copy of
- * its {@code standalone/} directory, the WAR dropped into its deployments, {@code standalone.sh}
+ * its {@code standalone/} directory (configure.cli also adds the PostgreSQL driver module to the
+ * runtime's own {@code modules/}, the one change made to the unpacked runtime), the WAR dropped into its deployments, {@code standalone.sh}
  * in the foreground, and {@code jboss-cli.sh :shutdown} to stop it.
  */
 public final class WildFlyServer extends AppServer {
@@ -35,6 +37,9 @@ public final class WildFlyServer extends AppServer {
         env.put("LAUNCH_JBOSS_IN_BACKGROUND", "1"); // standalone.sh passes SIGTERM on to the JVM
         settings(env);
         copyTree(home.resolve("standalone"), base);
+        // configure.cli installs the driver module into the runtime's modules/ and keeps one that
+        // exists: removed first, so every run installs the driver this build copied.
+        deleteTree(home.resolve("modules/org/postgresql"));
         cli("--file=" + Path.of("server-config/wildfly/configure.cli").toAbsolutePath());
         if (settings.containsKey("PASSWORD")) {
             cli("--file=" + Path.of("server-config/wildfly/smtp-auth.cli").toAbsolutePath());
@@ -51,7 +56,8 @@ public final class WildFlyServer extends AppServer {
         command.add(home.resolve("bin/jboss-cli.sh").toString());
         command.add("-Djboss.server.base.dir=" + base);
         command.addAll(List.of(arguments));
-        run(work, command.toArray(String[]::new));
+        // From the checkout's root, as docs/deploy.md runs it: configure.cli names target/postgresql.jar.
+        run(Path.of("").toAbsolutePath(), command.toArray(String[]::new));
     }
 
     /** MicroProfile Health and WildFly's own metrics live on the management interface. */
@@ -82,6 +88,17 @@ public final class WildFlyServer extends AppServer {
     @Override
     public Path serverLog() {
         return base.resolve("log/server.log");
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

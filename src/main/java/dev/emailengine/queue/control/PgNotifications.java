@@ -16,7 +16,18 @@ final class PgNotifications {
 
     /** Waits up to {@code millis} for notifications on a listening connection; returns how many came. */
     static int receive(Connection connection, int millis) throws SQLException {
-        PGNotification[] received = connection.unwrap(PGConnection.class).getNotifications(millis);
+        PGConnection listening = connection.unwrap(PGConnection.class);
+        PGNotification[] received;
+        try {
+            received = listening.getNotifications(millis);
+        } catch (RuntimeException e) {
+            // Payara hands out the driver's connection behind a proxy of its own, which wraps the
+            // SQLException of a connection the database closed (see PgDataSource).
+            if (PgDataSource.declared(e) instanceof SQLException sql) {
+                throw sql;
+            }
+            throw e;
+        }
         return received == null ? 0 : received.length;
     }
 }

@@ -75,14 +75,14 @@ public class PgQueueStore implements QueueStore {
      * mail (503) and keeps trying; the schema is applied once it answers.
      */
     public PgQueueStore(DataSource dataSource, Clock clock, String instance, Duration lease, Duration idempotencyTtl) {
-        this.dataSource = dataSource;
+        this.dataSource = PgDataSource.of(dataSource);
         this.clock = clock;
         this.instance = instance;
         this.lease = lease;
         this.idempotencyTtl = idempotencyTtl;
-        this.reads = new PgQueueReads(dataSource, clock, json, idempotencyTtl);
+        this.reads = new PgQueueReads(this.dataSource, clock, json, idempotencyTtl);
         this.outage = new PgOutage(clock);
-        this.wakeUps = new PgWakeUps(dataSource);
+        this.wakeUps = new PgWakeUps(this.dataSource);
         try {
             ready();
         } catch (QueueStorageException e) {
