@@ -303,16 +303,16 @@ report() {
 # --- builds: the floor app and the baseline, before anything is measured ------------------------
 WHO=build
 if [[ $ONLY != postgresql ]]; then
-api_jar=$(find "${M2_REPO:-$HOME/.m2/repository}/jakarta/platform/jakarta.jakartaee-api" \
-    -name 'jakarta.jakartaee-api-10*.jar' ! -name '*-sources.jar' ! -name '*-javadoc.jar' 2>/dev/null | sort | tail -n 1 || true)
-if [[ -z $api_jar ]]; then
-    mvn -q -B dependency:copy -Dartifact=jakarta.platform:jakarta.jakartaee-api:10.0.0 -DoutputDirectory="$WORK/floor-lib"
-    api_jar=$WORK/floor-lib/jakarta.jakartaee-api-10.0.0.jar
-fi
-mkdir -p "$WORK/floor-war/WEB-INF/classes"
-javac --release 17 -nowarn -cp "$api_jar" -d "$WORK/floor-war/WEB-INF/classes" bench/floor/*.java
-cp bench/floor/payara-web.xml "$WORK/floor-war/WEB-INF/"
-jar --create --file "$WORK/floor.war" -C "$WORK/floor-war" .
+    api_jar=$(find "${M2_REPO:-$HOME/.m2/repository}/jakarta/platform/jakarta.jakartaee-api" \
+        -name 'jakarta.jakartaee-api-10*.jar' ! -name '*-sources.jar' ! -name '*-javadoc.jar' 2>/dev/null | sort | tail -n 1 || true)
+    if [[ -z $api_jar ]]; then
+        mvn -q -B dependency:copy -Dartifact=jakarta.platform:jakarta.jakartaee-api:10.0.0 -DoutputDirectory="$WORK/floor-lib"
+        api_jar=$WORK/floor-lib/jakarta.jakartaee-api-10.0.0.jar
+    fi
+    mkdir -p "$WORK/floor-war/WEB-INF/classes"
+    javac --release 17 -nowarn -cp "$api_jar" -d "$WORK/floor-war/WEB-INF/classes" bench/floor/*.java
+    cp bench/floor/payara-web.xml "$WORK/floor-war/WEB-INF/"
+    jar --create --file "$WORK/floor.war" -C "$WORK/floor-war" .
 fi
 
 if [[ $BASELINE != none ]]; then
