@@ -3,6 +3,7 @@
 #
 #   bench/run.sh                                     # everything
 #   BENCH_ONLY=enqueue BENCH_PROFILE=1 bench/run.sh  # floor, before/after and a profile (~12 min)
+#   BENCH_ONLY=postgresql bench/run.sh               # the PostgreSQL store against the file store (~15 min)
 #
 # Builds the WAR if needed, then measures, each against a limit measured in the same run:
 #   0. the framework's floor: an empty JAX-RS POST /email (bench/floor/: read the body, answer a
@@ -19,6 +20,24 @@
 #   6. start-up with those ~BENCH_DEPTH queued files: time to serving, to first delivery, RSS
 # All throughput figures of the service come from one instance after BENCH_WARMUP seconds of
 # load; the floor and the baseline each get their own instance, warmed the same way.
+#
+# BENCH_ONLY=postgresql measures QUEUE_STORE=postgresql instead (bench/postgresql.sh; none of the
+# above but the sink's ceiling), in a database of its own that it creates and drops at the end:
+#   limit: pgbench, a one-row INSERT into queued_email (the store's own schema, a BENCH_PG_RECORD
+#          byte record) per transaction, C=32, as long as a wrk run
+#   1. durable enqueue at C=32 on the file store (its own instance, warmed the same way) and on
+#      PostgreSQL at C = 1, 8, 32; bulk (500 per request, C=4) against PostgreSQL's single enqueue
+#   2. end-to-end delivery of BENCH_E2E emails to smtp-sink
+#   3. enqueue p50, claim rate and RSS (after a full GC) with 0 and BENCH_DEPTH emails queued,
+#      and EXPLAIN ANALYZE of the claim at that depth (target/bench/pg-explain.txt)
+#   4. two instances on the one database (a second run.sh on BENCH_HTTP_PORT_B, warmed alone as
+#      long as the first): wrk at C=16 on each at once, and end-to-end, as aggregates
+#   BENCH_PROFILE=1 profiles (as above) C=32 enqueue on both stores and one more end-to-end run on
+#   PostgreSQL: target/bench/profile-file.txt, profile-pg.txt, profile-pg-e2e.txt
+#   Switches: BENCH_PG_HOST (127.0.0.1), BENCH_PG_PORT (5432), BENCH_PG_USER (postgres; PGPASSWORD
+#   if it needs one), BENCH_PG_RECORD (1200), BENCH_HTTP_PORT_B (18482). Needs psql and pgbench
+#   (installed with apt-get like wrk: postgresql-client and postgresql-contrib, whose server
+#   package holds Debian's pgbench) and a PostgreSQL that lets that user create databases.
 #
 # Switches (environment variables):
 #   BENCH_ONLY=enqueue   limits, floor, baseline and the current durable enqueue (workers off) and
@@ -49,11 +68,13 @@ FLOOR=${BENCH_FLOOR_PORT:-18481}
 SMTP=${BENCH_SMTP_PORT:-12525}
 ONLY=${BENCH_ONLY:-all}
 BASELINE=${BENCH_BASELINE:-e29b2be}
+[[ $ONLY == postgresql ]] && BASELINE=none
 PROFILE=${BENCH_PROFILE:-0}
 PROFILE_SETTLE=${BENCH_PROFILE_SETTLE:-20} # seconds of load under a throw-away recording first
 export NUM_WORKERS=${NUM_WORKERS:-3}
 WORK=target/bench
 ABS_WORK=$PWD/$WORK
+PROFILES="$WORK/profile.txt, $WORK/profile-floor.txt"
 SINK=/usr/sbin/smtp-sink
 SOURCE=/usr/sbin/smtp-source
 
@@ -71,13 +92,24 @@ if ! command -v wrk >/dev/null || [[ ! -x $SINK || ! -x $SOURCE ]]; then
     fi
 fi
 command -v curl >/dev/null || fail "needs curl"
+if [[ $ONLY == postgresql ]] && ! { command -v pgbench && command -v psql; } >/dev/null; then
+    if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+        say "installing psql and pgbench (postgresql-client, postgresql-contrib) with apt-get"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client postgresql-contrib >/dev/null
+    else
+        fail "needs psql and pgbench: sudo apt-get install postgresql-client postgresql-contrib"
+    fi
+fi
 for tool in javac jar jcmd; do
     command -v "$tool" >/dev/null || fail "needs a full JDK 17 ($tool is missing)"
 done
-[[ $ONLY == all || $ONLY == enqueue ]] || fail "BENCH_ONLY must be enqueue (or unset for everything)"
-for port in "$HTTP" "$FLOOR" "$SMTP"; do
+[[ $ONLY == all || $ONLY == enqueue || $ONLY == postgresql ]] \
+    || fail "BENCH_ONLY must be enqueue or postgresql (or unset for everything)"
+HTTP_B=${BENCH_HTTP_PORT_B:-18482}
+for port in "$HTTP" "$FLOOR" "$SMTP" $([[ $ONLY == postgresql ]] && echo "$HTTP_B"); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-        fail "port $port is in use; set BENCH_HTTP_PORT / BENCH_FLOOR_PORT / BENCH_SMTP_PORT"
+        fail "port $port is in use; set BENCH_HTTP_PORT / BENCH_FLOOR_PORT / BENCH_SMTP_PORT / BENCH_HTTP_PORT_B"
     fi
 done
 
@@ -103,6 +135,7 @@ cleanup() {
     stop_floor
     stop_sink
     remove_worktree
+    if declare -F pg_cleanup >/dev/null; then pg_cleanup; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -132,9 +165,10 @@ wait_until() { # seconds what command...: polls the command until it succeeds; f
     shift 2
     until "$@"; do
         ((SECONDS < deadline)) || fail "gave up after waiting for $what"
-        sleep 0.05
+        sleep "$POLL"
     done
 }
+POLL=0.05
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
 # Starts the service through run.sh (the user's command) on its own data directory; sets
@@ -218,6 +252,20 @@ cpu_ticks() { awk '{ print $14, $15 }' "/proc/$1/stat"; }
 TICK=$(getconf CLK_TCK)
 CPU_PID=""
 
+# Logs one wrk run's output and sets RPS_EXACT, RPS, REQUESTS, P50, P99 (ms) from it; fails on errors.
+wrk_figures() { # connections output
+    local out=$2
+    printf '== %s C=%s\n%s\n' "$WHO" "$1" "$out" >>"$WORK/wrk.log"
+    if grep -q -E 'Non-2xx|Socket errors' <<<"$out"; then
+        fail "wrk saw errors (see $WORK/wrk.log): $(grep -E 'Non-2xx|Socket errors' <<<"$out")"
+    fi
+    RPS_EXACT=$(awk '/Requests\/sec/ { print $2 }' <<<"$out")
+    RPS=$(awk -v r="$RPS_EXACT" 'BEGIN { printf "%.0f", r }')
+    REQUESTS=$(awk '/ requests in / { print $1 }' <<<"$out")
+    P50=$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
+    P99=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
+}
+
 # Runs wrk; sets RPS, REQUESTS, P50, P99 (ms), and the CPU time per request of the JVM under test
 # (CPU_PID; whatever else it did meanwhile included) in CPU_US, CPU_USER_US, CPU_SYS_US. Any
 # non-2xx answer fails the benchmark: errors are not speed.
@@ -227,15 +275,7 @@ run_wrk() { # connections script path [port]
     if [[ -n $CPU_PID ]]; then read -r u0 s0 < <(cpu_ticks "$CPU_PID"); fi
     out=$(wrk -t"$threads" -c"$c" -d"${DURATION}s" --timeout 10s --latency -s "bench/$2" "http://127.0.0.1:${4:-$HTTP}/$3")
     if [[ -n $CPU_PID ]]; then read -r u1 s1 < <(cpu_ticks "$CPU_PID"); fi
-    printf '== %s C=%s\n%s\n' "$WHO" "$c" "$out" >>"$WORK/wrk.log"
-    if grep -q -E 'Non-2xx|Socket errors' <<<"$out"; then
-        fail "wrk saw errors (see $WORK/wrk.log): $(grep -E 'Non-2xx|Socket errors' <<<"$out")"
-    fi
-    RPS_EXACT=$(awk '/Requests\/sec/ { print $2 }' <<<"$out")
-    RPS=$(awk -v r="$RPS_EXACT" 'BEGIN { printf "%.0f", r }')
-    REQUESTS=$(awk '/ requests in / { print $1 }' <<<"$out")
-    P50=$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
-    P99=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
+    wrk_figures "$c" "$out"
     read -r CPU_USER_US CPU_SYS_US CPU_US < <(awk -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v t="$TICK" -v n="$REQUESTS" \
         'BEGIN { if (n > 0) printf "%.0f %.0f %.0f\n", u / t / n * 1e6, s / t / n * 1e6, (u + s) / t / n * 1e6
                  else print "0 0 0" }')
@@ -255,22 +295,25 @@ report() {
         echo "|---|---|---|---|---|"
         printf '%s\n' "${rows[@]}"
         echo
-        echo "Raw wrk output: $WORK/wrk.log$([[ $PROFILE == 1 ]] && echo "; profiles: $WORK/profile.txt, $WORK/profile-floor.txt")"
+        [[ -z ${REPORT_NOTE:-} ]] || printf '%s\n\n' "$REPORT_NOTE"
+        echo "Raw wrk output: $WORK/wrk.log$([[ $PROFILE == 1 ]] && echo "; profiles: $PROFILES")"
     } | tee "$WORK/results.md"
 }
 
 # --- builds: the floor app and the baseline, before anything is measured ------------------------
 WHO=build
-api_jar=$(find "${M2_REPO:-$HOME/.m2/repository}/jakarta/platform/jakarta.jakartaee-api" \
-    -name 'jakarta.jakartaee-api-10*.jar' ! -name '*-sources.jar' ! -name '*-javadoc.jar' 2>/dev/null | sort | tail -n 1 || true)
-if [[ -z $api_jar ]]; then
-    mvn -q -B dependency:copy -Dartifact=jakarta.platform:jakarta.jakartaee-api:10.0.0 -DoutputDirectory="$WORK/floor-lib"
-    api_jar=$WORK/floor-lib/jakarta.jakartaee-api-10.0.0.jar
+if [[ $ONLY != postgresql ]]; then
+    api_jar=$(find "${M2_REPO:-$HOME/.m2/repository}/jakarta/platform/jakarta.jakartaee-api" \
+        -name 'jakarta.jakartaee-api-10*.jar' ! -name '*-sources.jar' ! -name '*-javadoc.jar' 2>/dev/null | sort | tail -n 1 || true)
+    if [[ -z $api_jar ]]; then
+        mvn -q -B dependency:copy -Dartifact=jakarta.platform:jakarta.jakartaee-api:10.0.0 -DoutputDirectory="$WORK/floor-lib"
+        api_jar=$WORK/floor-lib/jakarta.jakartaee-api-10.0.0.jar
+    fi
+    mkdir -p "$WORK/floor-war/WEB-INF/classes"
+    javac --release 17 -nowarn -cp "$api_jar" -d "$WORK/floor-war/WEB-INF/classes" bench/floor/*.java
+    cp bench/floor/payara-web.xml "$WORK/floor-war/WEB-INF/"
+    jar --create --file "$WORK/floor.war" -C "$WORK/floor-war" .
 fi
-mkdir -p "$WORK/floor-war/WEB-INF/classes"
-javac --release 17 -nowarn -cp "$api_jar" -d "$WORK/floor-war/WEB-INF/classes" bench/floor/*.java
-cp bench/floor/payara-web.xml "$WORK/floor-war/WEB-INF/"
-jar --create --file "$WORK/floor.war" -C "$WORK/floor-war" .
 
 if [[ $BASELINE != none ]]; then
     BASE_SHA=$(git rev-parse --verify --quiet "$BASELINE^{commit}") || fail "BENCH_BASELINE=$BASELINE is no commit here"
@@ -296,15 +339,17 @@ fi
 # --- 0. limits ---------------------------------------------------------------------------------
 WHO=limits
 declare -A DISK
-for c in 1 8 32; do
-    DISK[$c]=$(java bench/DiskLimit.java "$WORK/disk" "$c" 5)
-    say "disk: $c writer(s): ${DISK[$c]} durable small-file writes/s"
-done
-CREATE=$(java bench/DiskLimit.java "$WORK/disk" 4 5 nosync)
-sync
-say "file system: 4 writers: $CREATE small-file creates+renames/s without fsync"
+if [[ $ONLY != postgresql ]]; then
+    for c in 1 8 32; do
+        DISK[$c]=$(java bench/DiskLimit.java "$WORK/disk" "$c" 5)
+        say "disk: $c writer(s): ${DISK[$c]} durable small-file writes/s"
+    done
+    CREATE=$(java bench/DiskLimit.java "$WORK/disk" 4 5 nosync)
+    sync
+    say "file system: 4 writers: $CREATE small-file creates+renames/s without fsync"
+fi
 start_sink
-if [[ $ONLY == all ]]; then
+if [[ $ONLY != enqueue ]]; then
     t0=$(now)
     "$SOURCE" -d -s 16 -m "$E2E" -l 1000 -f bench@bench.test -t sink@bench.test "127.0.0.1:$SMTP"
     SINK_CEILING=$(awk -v n="$E2E" -v s="$(elapsed "$t0" "$(now)")" 'BEGIN { printf "%.0f", n / s }')
@@ -363,6 +408,23 @@ profile_c32() { # pid, out-file, port
     } >"$2"
     say "profile: $2"
 }
+
+# The end-to-end and depth runs queue their emails with bulk requests of 500 recipients.
+awk 'BEGIN {
+    printf "{\"subject\": \"e2e\", \"body\": \"End to end.\", \"recipients\": ["
+    for (i = 1; i <= 500; i++) printf "%s{\"to_email\": \"e2e-%d@bench.test\"}", (i > 1 ? "," : ""), i
+    printf "]}" }' >"$WORK/e2e-body.json"
+enqueue_bulk() { # count
+    for ((i = 0; i < $1 / 500; i++)); do
+        api emails -X POST -H 'Content-Type: application/json' --data-binary "@$WORK/e2e-body.json" >/dev/null
+    done
+}
+
+if [[ $ONLY == postgresql ]]; then
+    # shellcheck source=bench/postgresql.sh
+    source bench/postgresql.sh
+    exit 0
+fi
 
 # --- the framework floor ----------------------------------------------------------------------------
 WHO=floor
@@ -468,15 +530,6 @@ done
 
 say "end to end: $E2E emails"
 api workers/pause -X POST >/dev/null
-awk 'BEGIN {
-    printf "{\"subject\": \"e2e\", \"body\": \"End to end.\", \"recipients\": ["
-    for (i = 1; i <= 500; i++) printf "%s{\"to_email\": \"e2e-%d@bench.test\"}", (i > 1 ? "," : ""), i
-    printf "]}" }' >"$WORK/e2e-body.json"
-enqueue_bulk() { # count
-    for ((i = 0; i < $1 / 500; i++)); do
-        api emails -X POST -H 'Content-Type: application/json' --data-binary "@$WORK/e2e-body.json" >/dev/null
-    done
-}
 enqueue_bulk "$E2E"
 s0=$(sent_total)
 t0=$(now)
