@@ -299,6 +299,19 @@ class ClusterIT {
      */
     private static void anInstanceKilledMidStreamLosesNothing(PayaraProcess a, PayaraProcess b, TestSmtpServer smtp)
             throws Exception {
+        // B's three workers each mid-send (the SMTP server holds them in DATA) when B dies: the
+        // emails a dead instance was sending, which A may take over only once their leases run out.
+        assertEquals(200, a.api().post("workers/pause", "").status());
+        var inFlight = new ArrayList<String>();
+        for (int i = 0; i < WORKERS_B; i++) {
+            Api.Reply reply = b.api().post("email", """
+                    {"to_email": "hold-%d@example.com", "subject": "in flight at the kill", "body": "x"}""".formatted(i));
+            assertEquals(200, reply.status(), reply.body());
+            inFlight.add(reply.json().getString("request_id"));
+        }
+        await("B's workers to be mid-send").atMost(Duration.ofSeconds(30)).until(smtp::holding, n -> n == WORKERS_B);
+        assertEquals(200, a.api().post("workers/resume", "").status());
+
         Set<String> acceptedByA = ConcurrentHashMap.newKeySet();
         Set<String> acceptedByB = ConcurrentHashMap.newKeySet();
         var sequence = new AtomicInteger();
@@ -328,6 +341,7 @@ class ClusterIT {
                 .until(acceptedByB::size, n -> n >= 80);
         b.kill();
         Instant killedAt = Instant.now();
+        smtp.releaseHeld();
         int acceptedByAAtKill = acceptedByA.size();
         await("A to accept 40 more after the kill").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(5))
                 .until(acceptedByA::size, n -> n >= acceptedByAAtKill + 40);
@@ -337,6 +351,7 @@ class ClusterIT {
 
         var accepted = new ArrayList<>(acceptedByA);
         accepted.addAll(acceptedByB);
+        accepted.addAll(inFlight);
         await("every accepted email to arrive (B's claims once their " + LEASE + " leases run out)")
                 .atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
                     var missing = new ArrayList<>(accepted);
@@ -358,12 +373,24 @@ class ClusterIT {
                     + " in flight on B; yet it arrived twice");
         });
 
+        for (String id : inFlight) {
+            List<TestSmtpServer.Received> copies = byIdAll(smtp).getOrDefault(id, List.of());
+            assertTrue(copies.stream().anyMatch(r -> r.at().isAfter(killedAt)), id + " was mid-send on B when it died:"
+                    + " A must take it over once its lease runs out, yet no copy was sent after the kill: " + copies);
+            assertTrue(copies.stream().map(TestSmtpServer.Received::messageId).distinct().count() == 1,
+                    id + ": every copy carries the same Message-ID");
+        }
+
         Api survivor = a.api();
         for (String id : acceptedByB) {
             Api.Reply reply = survivor.get("email/" + id);
             assertEquals(200, reply.status(), "A knows " + id + ", which B accepted: " + reply.body());
             assertEquals("sent", reply.json().getString("state"), id + " as A reports it");
         }
+    }
+
+    private static Map<String, List<TestSmtpServer.Received>> byIdAll(TestSmtpServer smtp) {
+        return smtp.all().stream().collect(Collectors.groupingBy(ClusterIT::idOf));
     }
 
     private static Set<String> arrivedIds(TestSmtpServer smtp) {
@@ -382,8 +409,19 @@ class ClusterIT {
             Api api = payara.api();
             // A backlog, so that some sends are under way when the database stops and their
             // outcomes must wait until it is back.
-            List<String> before = postConcurrently(api, "before-outage-", 120);
+            List<String> before = new ArrayList<>(postConcurrently(api, "before-outage-", 120));
+            // Three sends under way when the database stops: they end (250) while it is away, and
+            // their outcomes must be kept and recorded once it is back.
+            await("the backlog to be sent").atMost(Duration.ofSeconds(60)).until(() -> smtp.all().size() >= 120);
+            for (int i = 0; i < 3; i++) {
+                Api.Reply reply = api.post("email", """
+                        {"to_email": "hold-outage-%d@example.com", "subject": "mid-send", "body": "x"}""".formatted(i));
+                assertEquals(200, reply.status(), reply.body());
+                before.add(reply.json().getString("request_id"));
+            }
+            await("three sends under way").atMost(Duration.ofSeconds(30)).until(smtp::holding, n -> n == 3);
             pg.stop();
+            smtp.releaseHeld();
             Instant stoppedAt = Instant.now();
             int arrivedAtStop = smtp.all().size();
 
@@ -445,6 +483,8 @@ class ClusterIT {
                     () -> assertEquals(503, lookup.status(), "a read without a database is 503 too: " + lookup.body()),
                     () -> assertTrue(repeated.isEmpty(), "one instance sends each email once, outage or not: " + repeated),
                     () -> outcomesReachedMeanwhileAreRecorded(api, before),
+                    () -> assertTrue(Files.readString(logOf("cluster-outage")).contains("recorded once PostgreSQL answers"
+                            + " again"), "the sends that ended during the outage had their outcomes kept"),
                     () -> anIdleInstanceSendsPromptlyAgain(api, smtp));
             payara.stop();
         }

@@ -15,7 +15,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.subethamail.smtp.MessageContext;
@@ -61,6 +63,8 @@ public final class TestSmtpServer implements AutoCloseable {
     private volatile Duration greylist = Duration.ofSeconds(5);
     private volatile Instant busyUntil = Instant.MIN;
     private final AtomicInteger busyReplies = new AtomicInteger();
+    private final AtomicInteger holding = new AtomicInteger();
+    private final CountDownLatch holdGate = new CountDownLatch(1);
     private final int smtpPort;
     private final ConnectionCountingProxy proxy;
     private volatile SMTPServer server;
@@ -109,6 +113,19 @@ public final class TestSmtpServer implements AutoCloseable {
     /** Answers every MAIL FROM with {@code 421} from now for {@code duration}. */
     public void busyFor(Duration duration) {
         busyUntil = Instant.now().plus(duration);
+    }
+
+    /**
+     * How many {@code hold-*} messages wait in DATA now: their sender is mid-send until
+     * {@link #releaseHeld()} (or 25 s, under the service's 30 s SMTP timeout).
+     */
+    public int holding() {
+        return holding.get();
+    }
+
+    /** Lets every held message, and all later ones, through. */
+    public void releaseHeld() {
+        holdGate.countDown();
     }
 
     /** How many 421s {@link #busyFor} made the server answer. */
@@ -189,6 +206,17 @@ public final class TestSmtpServer implements AutoCloseable {
 
             @Override
             public String data(InputStream data) throws RejectException, IOException {
+                Instant started = Instant.now();
+                if (recipients.stream().anyMatch(r -> r.startsWith("hold-")) && holdGate.getCount() > 0) {
+                    holding.incrementAndGet();
+                    try {
+                        holdGate.await(25, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        holding.decrementAndGet();
+                    }
+                }
                 byte[] bytes = data.readAllBytes();
                 MimeMessage message;
                 String messageId;
@@ -215,9 +243,9 @@ public final class TestSmtpServer implements AutoCloseable {
                         }
                     }
                 }
-                Instant now = Instant.now();
+                // When the sender began sending it: a held message counts as sent by whoever held it.
                 for (String recipient : recipients) {
-                    store(new Received(message, now, recipient));
+                    store(new Received(message, started, recipient));
                 }
                 return null;
             }
