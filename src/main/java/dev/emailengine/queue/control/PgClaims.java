@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.sql.DataSource;
 
@@ -49,6 +51,13 @@ final class PgClaims {
     private final PgOutage outage;
     /** Outcomes of sends made while the database was away, recorded when it is back. */
     private final Queue<Pending> unrecorded = new ConcurrentLinkedQueue<>();
+    /**
+     * The emails this instance holds: handed to a worker, or sent with the outcome kept through
+     * an outage. Only these are renewed. A row claimed under this instance's name but not here
+     * (the claim committed, then its answer was lost with the connection) is an orphan: its
+     * lease runs out, and this or any instance claims it again; nobody had sent it.
+     */
+    private final Set<String> held = ConcurrentHashMap.newKeySet();
     private volatile Instant nextRenewal = Instant.MIN;
     /** Run-out leases are looked for at most once a second while there are none (a query per claim otherwise). */
     private volatile Instant nextTakeoverLook = Instant.MIN;
@@ -77,9 +86,9 @@ final class PgClaims {
     /**
      * First an email another instance held past its lease (that instance died), then the best
      * due one: per priority, the earliest due, each through its own partial index, so the claim
-     * costs the same with 100,000 emails queued as with none. An instance never takes over its
-     * own run-out claims while it runs: one of its threads still holds them (and it takes them
-     * back when it restarts), so a slow send can never be finished twice by two of its threads.
+     * costs the same with 100,000 emails queued as with none. An instance never takes over an
+     * email one of its own workers still holds (it renews those), so a slow send can never be
+     * finished twice by two of its threads; an orphan of its own it does (see {@link #held}).
      */
     Optional<QueuedEmail> next() {
         Instant now = clock.instant();
@@ -88,8 +97,10 @@ final class PgClaims {
             for (int unreadable = 0; unreadable < MAX_CORRUPT_PER_CLAIM; unreadable++) {
                 Optional<Claimed> claimed = Optional.empty();
                 if (!now.isBefore(nextTakeoverLook) && outage.upFor(TAKEOVER_GRACE)) {
-                    claimed = claim(c, "SELECT id FROM queued_email WHERE claimed AND lease_until < ? AND lease_owner <> ?"
-                            + " ORDER BY lease_until LIMIT 1 FOR UPDATE SKIP LOCKED", until, Timestamp.from(now), instance);
+                    claimed = claim(c, "SELECT id FROM queued_email WHERE claimed AND lease_until < ?"
+                            + " AND (lease_owner <> ? OR NOT id = ANY(?)) ORDER BY lease_until LIMIT 1"
+                            + " FOR UPDATE SKIP LOCKED", until, Timestamp.from(now), instance, c.createArrayOf("text",
+                                    held.toArray()));
                     nextTakeoverLook = claimed.isEmpty() ? now.plusSeconds(1) : Instant.MIN;
                 }
                 if (claimed.isEmpty()) {
@@ -103,7 +114,9 @@ final class PgClaims {
                     return Optional.empty();
                 }
                 try {
-                    return Optional.of(json.read(claimed.get().record()));
+                    QueuedEmail email = json.read(claimed.get().record());
+                    held.add(email.id());
+                    return Optional.of(email);
                 } catch (CorruptQueueFileException e) {
                     setAside(c, claimed.get().id(), e);
                 }
@@ -184,6 +197,7 @@ final class PgClaims {
     private boolean record(String id, String what, Outcome outcome) {
         try {
             boolean ours = outcome.record();
+            held.remove(id);
             outage.succeeded();
             if (!ours) {
                 LOG.log(Level.WARNING, "{0} could not be recorded as {1}: another instance took it over when its"
@@ -197,6 +211,7 @@ final class PgClaims {
                 LOG.log(Level.WARNING, "{0} {1}, recorded once PostgreSQL answers again", id, what);
                 return true;
             }
+            held.remove(id);
             giveBack(id, what, e);
             return false;
         }
@@ -241,9 +256,9 @@ final class PgClaims {
         if (now.isBefore(nextRenewal)) {
             return true;
         }
-        try {
-            PgSql.update(dataSource, "UPDATE queued_email SET lease_until = ? WHERE claimed AND lease_owner = ?",
-                    Timestamp.from(now.plus(lease)), instance);
+        try (Connection c = dataSource.getConnection()) {
+            PgSql.update(c, "UPDATE queued_email SET lease_until = ? WHERE claimed AND lease_owner = ? AND id = ANY(?)",
+                    Timestamp.from(now.plus(lease)), instance, c.createArrayOf("text", held.toArray()));
             nextRenewal = now.plus(lease.dividedBy(3));
             return true;
         } catch (SQLException e) {
@@ -265,7 +280,9 @@ final class PgClaims {
         Pending next;
         while ((next = unrecorded.poll()) != null) {
             try {
-                if (!next.outcome().record()) {
+                boolean ours = next.outcome().record();
+                held.remove(next.id());
+                if (!ours) {
                     LOG.log(Level.WARNING, "{0} could not be recorded as {1} after the outage: another instance had"
                             + " taken it over", next.id(), next.what());
                 }
@@ -275,6 +292,7 @@ final class PgClaims {
                     outage.failed(e);
                     return false;
                 }
+                held.remove(next.id());
                 giveBack(next.id(), next.what(), e);
             }
         }

@@ -242,4 +242,23 @@ class PgQueueStoreTest {
             assertTrue(!rs.getBoolean(1) && rs.getBoolean(2), "unclaimed, and not offered again at once");
         }
     }
+
+    @Test
+    void aClaimWhoseAnswerWasLostIsClaimedAgainOnceItsLeaseRunsOut() throws SQLException {
+        PgQueueStore a = instance("node-a");
+        QueuedEmail orphan = email("orphan@x.test");
+        a.store(List.of(orphan), null);
+        // The claim committed, then the connection died before its answer came: no worker has it.
+        try (var c = database.getConnection(); var claim = c.prepareStatement("UPDATE queued_email SET claimed = true,"
+                + " lease_owner = 'node-a', lease_until = ? WHERE id = ?")) {
+            claim.setTimestamp(1, java.sql.Timestamp.from(clock.instant().plus(Duration.ofMinutes(1))));
+            claim.setString(2, orphan.id());
+            claim.executeUpdate();
+        }
+        a.maintain(); // renews only what a worker holds
+        assertTrue(a.claimNext().isEmpty(), "its lease still runs");
+
+        clock.advance(Duration.ofMinutes(2));
+        assertEquals(orphan.id(), a.claimNext().orElseThrow().id(), "nobody had sent it: claimed again, not stuck");
+    }
 }
