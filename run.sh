@@ -155,7 +155,10 @@ log "starting Payara Micro on http://$HTTP_BIND_ADDRESS:$HTTP_PORT (log: $RUN_DI
 # failure checks below read an earlier run's lines.
 : >"$RUN_DIR/payara.log"
 # shellcheck disable=SC2086
-java ${JAVA_OPTS:--Xmx512m} -Djava.io.tmpdir="$payara_tmp" -jar target/payara-micro.jar \
+# Jakarta Mail 2.1 looks its StreamProvider up with a ServiceLoader (a class-path scan) for every
+# MIME part it writes (jakartaee/mail-api#861); naming the provider skips the scan.
+java ${JAVA_OPTS:--Xmx512m} -Djava.io.tmpdir="$payara_tmp" \
+    -Djakarta.mail.util.StreamProvider=org.eclipse.angus.mail.util.MailStreamProvider -jar target/payara-micro.jar \
     --deploy "$WAR" --nohazelcast --port "$HTTP_PORT" --addlibs target/postgresql.jar \
     --prebootcommandfile server-config/payara/pre-boot-commands.asadmin \
     --postbootcommandfile server-config/payara/post-boot-commands.asadmin \
