@@ -154,7 +154,7 @@ class PgQueueStoreTest {
         PgQueueStore a = instance("node-a");
         QueuedEmail good = email("good@x.test");
         try (var c = database.getConnection(); var insert = c.prepareStatement("INSERT INTO queued_email"
-                + " (id, priority, due_at, retry_count, record) VALUES ('batch_1_bad', 1, now() - interval '1 day', 0,"
+                + " (id, priority, due_at, retry_count, record) VALUES ('batch_1_bad', 1, timestamptz '2026-11-30 10:00:00+00', 0,"
                 + " convert_to('{not json', 'UTF8'))")) {
             insert.executeUpdate();
         }
@@ -230,17 +230,21 @@ class PgQueueStoreTest {
     void anEmailQueuedByANewerReleaseIsLeftForItNotSetAside() throws SQLException {
         PgQueueStore a = instance("node-a");
         try (var c = database.getConnection(); var insert = c.prepareStatement("INSERT INTO queued_email"
-                + " (id, priority, due_at, retry_count, record) VALUES ('batch_1_newer', 1, now() - interval '1 day', 0,"
+                + " (id, priority, due_at, retry_count, record) VALUES ('batch_1_newer', 1, timestamptz '2026-11-30 10:00:00+00', 0,"
                 + " convert_to('{\"version\": 99, \"id\": \"batch_1_newer\"}', 'UTF8'))")) {
             insert.executeUpdate();
         }
 
         assertTrue(a.claimNext().isEmpty());
-        try (var c = database.getConnection(); var rs = c.createStatement().executeQuery(
-                "SELECT claimed, due_at > now() FROM queued_email WHERE id = 'batch_1_newer'")) {
-            assertTrue(rs.next(), "still queued, for an instance of the newer release");
-            assertTrue(!rs.getBoolean(1) && rs.getBoolean(2), "unclaimed, and not offered again at once");
+        try (var c = database.getConnection(); var read = c.prepareStatement(
+                "SELECT claimed, due_at > ? FROM queued_email WHERE id = 'batch_1_newer'")) {
+            read.setTimestamp(1, java.sql.Timestamp.from(clock.instant())); // the store's clock, not the database's
+            try (var rs = read.executeQuery()) {
+                assertTrue(rs.next(), "still queued, for an instance of the newer release");
+                assertTrue(!rs.getBoolean(1) && rs.getBoolean(2), "unclaimed, and not offered again at once");
+            }
         }
+        assertTrue(a.claimNext().isEmpty(), "not offered again within the minute");
     }
 
     @Test
