@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -263,6 +264,11 @@ public class MailQueue {
             }
         }
         return requeued;
+    }
+
+    /** See {@link QueueStore#database()}: PostgreSQL when the queue is kept there, for state every instance shares. */
+    public Optional<DataSource> database() {
+        return store.database();
     }
 
     /** The store's upkeep (see {@link QueueStore#maintain}); every few seconds. */

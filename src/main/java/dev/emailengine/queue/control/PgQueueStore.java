@@ -510,6 +510,12 @@ public class PgQueueStore implements QueueStore {
     }
 
     @Override
+    public Optional<DataSource> database() {
+        ready();
+        return Optional.of(dataSource);
+    }
+
+    @Override
     public String description() {
         return "PostgreSQL (" + DATA_SOURCE + ") as instance " + instance + ", leases of " + lease;
     }

@@ -8,6 +8,7 @@ import dev.emailengine.queue.entity.QueuedEmail;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import javax.sql.DataSource;
 
 /**
  * Where the queue keeps its emails: the seam between the queue's life cycle ({@link MailQueue})
@@ -102,6 +103,17 @@ public interface QueueStore {
      * store writes outcomes kept through a database outage and renews its leases.
      */
     default void maintain() {
+    }
+
+    /**
+     * The PostgreSQL database this store keeps the queue in, with the schema applied, for the
+     * components that share the queue's state across instances (suppression list, rate limits);
+     * empty for a store that has none (files).
+     *
+     * @throws QueueStorageException while the database does not answer
+     */
+    default Optional<DataSource> database() {
+        return Optional.empty();
     }
 
     /** Lets go of what the store holds open (the application stops); nothing is lost by not calling it. */

@@ -30,4 +30,13 @@ public sealed interface EmailEvent {
     /** An attempt failed: {@code willRetry} when another will follow, otherwise the email was dead-lettered. */
     record Failed(String id, String worker, boolean willRetry) implements EmailEvent {
     }
+
+    /**
+     * A recipient's address was refused for good ({@code 5.1.x}: no such mailbox, a hard bounce);
+     * the suppression list observes it. Other recipients of the email may still have got it.
+     *
+     * @param reply the server's reply, basic and enhanced code first ({@code 550 5.1.1 user unknown})
+     */
+    record Bounced(String id, String recipient, String reply) implements EmailEvent {
+    }
 }
