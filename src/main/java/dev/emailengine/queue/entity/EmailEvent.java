@@ -39,4 +39,14 @@ public sealed interface EmailEvent {
      */
     record Bounced(String id, String recipient, String reply) implements EmailEvent {
     }
+
+    /**
+     * The SMTP server slowed us down ({@code 421}, {@code 4.7.x}, {@code 452 4.5.3}): the email
+     * went back without spending an attempt. Rate limits observe it to cut their pace.
+     *
+     * @param recipient the recipient the reply was about, or null when it spoke for the server
+     *            as a whole (a {@code 421}, or a reply to MAIL FROM or DATA)
+     */
+    record Throttled(String id, String recipient, String reply) implements EmailEvent {
+    }
 }
