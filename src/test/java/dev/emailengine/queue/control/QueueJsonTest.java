@@ -68,4 +68,27 @@ class QueueJsonTest {
         assertThrows(CorruptQueueFileException.class, () -> json.read(
                 "{\"version\": 2, \"id\": \"x\"}".getBytes(StandardCharsets.UTF_8)));
     }
+
+    @Test
+    void fieldsOfTheWrongTypeMakeTheFileCorruptAndUnknownFieldsAreSkipped() {
+        String head = "{\"version\": 1, \"id\": \"x\", \"created_at\": \"2026-11-28T10:00:00Z\", ";
+        String message = "\"message\": {\"to_email\": \"a@b.io\", \"subject\": \"s\"}";
+        for (String broken : List.of(head + "\"priority\": \"high\", " + message + "}",
+                head + "\"priority\": 1.5, " + message + "}",
+                head + "\"retry_count\": 99999999999, " + message + "}",
+                head + "\"attempts\": {}, " + message + "}",
+                head + "\"attempts\": [{\"outcome\": \"LOST\"}], " + message + "}",
+                head + "\"message\": {\"to_email\": \"a@b.io\", \"cc\": \"c@b.io\"}}",
+                head + "\"message\": {\"to_email\": {\"nested\": 1}}}",
+                head + "\"message\": []}",
+                head + message + ", \"next_attempt_at\": 5}")) {
+            assertThrows(CorruptQueueFileException.class, () -> json.read(broken.getBytes(StandardCharsets.UTF_8)),
+                    broken);
+        }
+
+        QueuedEmail later = json.read((head + "\"added_by_a_later_release\": {\"a\": [1, {\"b\": null}]}, "
+                + "\"template_name\": null, " + message + "}").getBytes(StandardCharsets.UTF_8));
+        assertEquals("a@b.io", later.message().toEmail());
+        assertEquals(null, later.templateName());
+    }
 }
