@@ -64,7 +64,7 @@ public class Deliverer {
             throw e;
         }
         breaker.recordSuccess();
-        queue.delivered(email, new Attempt(clock.instant(), Attempt.Outcome.SENT, 250, "accepted"));
+        queue.delivered(email, new Attempt(clock.instant(), Attempt.Outcome.SENT, 250, "accepted", null));
         Duration waited = Duration.between(email.nextAttemptAt(), claimed);
         events.accept(new EmailEvent.Sent(email.id(), connection.owner(), Duration.ofNanos(System.nanoTime() - start),
                 waited.isNegative() ? Duration.ZERO : waited));
@@ -110,7 +110,7 @@ public class Deliverer {
         }
         if (failure.permanent()) {
             queue.deadLetter(email,
-                    new Attempt(now, Attempt.Outcome.PERMANENT_FAILURE, failure.smtpCode(), failure.message()));
+                    new Attempt(now, Attempt.Outcome.PERMANENT_FAILURE, failure.smtpCode(), failure.message(), failure.enhancedStatus()));
             return Outcome.DEAD_LETTERED;
         }
         if (failure.throttling() && breaker.recordThrottling(email.id(), failure.message(), failure.serverBusy())) {
@@ -119,7 +119,7 @@ public class Deliverer {
             queue.defer(email);
             return Outcome.DEFERRED_BY_THROTTLING;
         }
-        var attempt = new Attempt(now, Attempt.Outcome.TRANSIENT_FAILURE, failure.smtpCode(), failure.message());
+        var attempt = new Attempt(now, Attempt.Outcome.TRANSIENT_FAILURE, failure.smtpCode(), failure.message(), failure.enhancedStatus());
         var retryAt = retryPolicy.retryAt(email, now);
         if (retryAt.isEmpty()) {
             LOG.log(Level.WARNING, "{0} given up after {1} retries: {2}", email.id(), email.retryCount(),

@@ -19,7 +19,6 @@ public record DeliveryFailure(boolean permanent, Integer smtpCode, String messag
         String enhancedStatus) {
 
     private static final Pattern LEADING_CODE = Pattern.compile("^\\s*([245]\\d\\d)[\\s-]");
-    private static final Pattern ENHANCED_STATUS = Pattern.compile("^\\s*[245]\\d\\d[\\s-]+([245]\\.\\d{1,3}\\.\\d{1,3})\\b");
 
     /** Anything a send can throw, an {@link Error} included: it is then a transient failure of that email. */
     public static DeliveryFailure of(Throwable e) {
@@ -89,11 +88,9 @@ public record DeliveryFailure(boolean permanent, Integer smtpCode, String messag
 
     static String enhancedStatus(Throwable e) {
         for (Throwable t = e; t != null; t = next(t)) {
-            if (t.getMessage() != null) {
-                Matcher m = ENHANCED_STATUS.matcher(t.getMessage());
-                if (m.find()) {
-                    return m.group(1);
-                }
+            SmtpReply reply = SmtpReply.parse(t.getMessage());
+            if (reply != null && reply.enhanced() != null) {
+                return reply.enhancedStatus();
             }
         }
         return null;

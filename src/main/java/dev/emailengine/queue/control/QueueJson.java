@@ -63,6 +63,7 @@ public class QueueJson {
                 if (attempt.smtpCode() != null) {
                     json.write("smtp_code", attempt.smtpCode());
                 }
+                text(json, "enhanced_status", attempt.enhancedStatus());
                 text(json, "message", attempt.message());
                 json.writeEnd();
             }

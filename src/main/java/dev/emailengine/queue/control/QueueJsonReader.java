@@ -96,6 +96,7 @@ final class QueueJsonReader {
             Attempt.Outcome outcome = null;
             Integer smtpCode = null;
             String message = null;
+            String enhancedStatus = null;
             while (json.next() == Event.KEY_NAME) {
                 String key = json.getString();
                 Event value = json.next();
@@ -107,10 +108,11 @@ final class QueueJsonReader {
                     }
                     case "smtp_code" -> smtpCode = value == Event.VALUE_NULL ? null : number(json, value, 0);
                     case "message" -> message = text(json, value);
+                    case "enhanced_status" -> enhancedStatus = text(json, value);
                     default -> skip(json, value);
                 }
             }
-            attempts.add(new Attempt(at, outcome, smtpCode, message));
+            attempts.add(new Attempt(at, outcome, smtpCode, message, enhancedStatus));
         }
         return attempts;
     }

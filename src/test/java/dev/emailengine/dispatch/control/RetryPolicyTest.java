@@ -28,7 +28,7 @@ class RetryPolicyTest {
     }
 
     private static Attempt greylisted(Instant at) {
-        return new Attempt(at, Attempt.Outcome.TRANSIENT_FAILURE, 451, "451 4.7.1 greylisted");
+        return new Attempt(at, Attempt.Outcome.TRANSIENT_FAILURE, 451, "451 4.7.1 greylisted", null);
     }
 
     @RepeatedTest(20)

@@ -201,7 +201,7 @@ class ApiSchemasTest {
     void enumsAreListedAsTheyAppearOnTheWire() {
         assertEquals(Arrays.stream(EmailState.values()).map(EmailState::wireName).toList(),
                 property("EmailDetails", "state").getEnum());
-        assertEquals(List.of("SENT", "TRANSIENT_FAILURE", "PERMANENT_FAILURE"), property("Attempt", "outcome").getEnum());
+        assertEquals(List.of("SENT", "TRANSIENT_FAILURE", "PERMANENT_FAILURE", "THROTTLED"), property("Attempt", "outcome").getEnum());
         assertEquals(lower(Deliverer.Outcome.values()), property("ProcessBatch", "outcome").getEnum());
         assertEquals(lower(SmtpCircuitBreaker.State.values()), property("WorkersStatusSmtp", "state").getEnum());
         assertEquals(lower(SmtpCircuitBreaker.Cause.values()), property("WorkersStatusSmtp", "cause").getEnum());
@@ -225,7 +225,7 @@ class ApiSchemasTest {
     void whatTheRecordsTurnIntoMatchesTheirSchemas() {
         var email = QueuedEmail.accept("batch_1", 2, AT, QueuedEmail.NO_RETRY_LIMIT,
                 EmailMessage.of("ada@example.com", "Hi", "text", null), null)
-                .withRetry(new Attempt(AT, Attempt.Outcome.TRANSIENT_FAILURE, 421, "busy"), AT);
+                .withRetry(new Attempt(AT, Attempt.Outcome.TRANSIENT_FAILURE, 421, "busy", null), AT);
         var details = EmailDetails.of(email, EmailState.RETRYING);
         Map<String, Object> bodies = Map.ofEntries(
                 Map.entry("AcceptedEmail", AcceptedEmail.queued("batch_1", AT)),

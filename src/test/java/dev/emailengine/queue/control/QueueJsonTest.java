@@ -27,13 +27,29 @@ class QueueJsonTest {
                 List.of(new Attachment("a.pdf", "application/pdf", "JVBERi0xLjQK")));
         var email = new QueuedEmail(1, "batch_1795000000000_0000abcd", 1, Instant.parse("2026-11-28T10:00:00.123456789Z"),
                 2, 5, Instant.parse("2026-11-28T10:05:00Z"), message, "welcome",
-                List.of(new Attempt(Instant.parse("2026-11-28T10:01:00Z"), Attempt.Outcome.TRANSIENT_FAILURE, 451, "later"),
+                List.of(new Attempt(Instant.parse("2026-11-28T10:01:00Z"), Attempt.Outcome.THROTTLED, 451, "451 4.7.1 later",
+                        "4.7.1"),
                         new Attempt(Instant.parse("2026-11-28T10:02:00Z"), Attempt.Outcome.TRANSIENT_FAILURE, null,
-                                "connection reset")));
+                                "connection reset", null)));
 
         assertEquals(email, json.read(json.write(email)));
         assertEquals(new QueueJson.Summary(email.id(), 1, email.createdAt(), email.nextAttemptAt(), 2, null),
                 json.readSummary(json.write(email)), "start-up reads the same index fields without the bodies");
+    }
+
+    @Test
+    void anAttemptWrittenByTheReleaseBeforeEnhancedStatusCodesReadsBackWithout() {
+        String old = """
+                {"version": 1, "id": "batch_1795000000000_0000abd0", "priority": 2, "created_at": "2026-11-28T10:00:00Z",
+                 "retry_count": 1, "max_retries": 3, "next_attempt_at": "2026-11-28T10:00:00Z",
+                 "message": {"to_email": "a@example.com"},
+                 "attempts": [{"at": "2026-11-28T10:00:00Z", "outcome": "TRANSIENT_FAILURE", "smtp_code": 451,
+                               "message": "451 4.3.0 later"}]}""";
+
+        QueuedEmail email = json.read(old.getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(List.of(new Attempt(Instant.parse("2026-11-28T10:00:00Z"), Attempt.Outcome.TRANSIENT_FAILURE, 451,
+                "451 4.3.0 later", null)), email.attempts());
     }
 
     @Test

@@ -83,7 +83,7 @@ abstract class QueueStoreContract {
     }
 
     private static Attempt attempt(Attempt.Outcome outcome, int code) {
-        return new Attempt(Instant.now(), outcome, code, code + " reply");
+        return new Attempt(Instant.now(), outcome, code, code + " reply", null);
     }
 
     private static List<String> drain(QueueStore store) {
