@@ -26,6 +26,7 @@ import dev.emailengine.queue.entity.EmailMessage;
 import dev.emailengine.queue.entity.EmailState;
 import dev.emailengine.queue.entity.QueueStatus;
 import dev.emailengine.queue.entity.QueuedEmail;
+import dev.emailengine.queue.entity.Recipient;
 import dev.emailengine.queue.entity.Requeued;
 import dev.emailengine.templates.entity.RenderedEmail;
 import dev.emailengine.templates.entity.TemplateList;
@@ -203,6 +204,8 @@ class ApiSchemasTest {
                 property("EmailDetails", "state").getEnum());
         assertEquals(List.of("SENT", "TRANSIENT_FAILURE", "PERMANENT_FAILURE", "THROTTLED"), property("Attempt", "outcome").getEnum());
         assertEquals(lower(Deliverer.Outcome.values()), property("ProcessBatch", "outcome").getEnum());
+        assertEquals(lower(Recipient.Kind.values()), property("EmailDetailsRecipientOutcome", "kind").getEnum());
+        assertEquals(lower(Recipient.State.values()), property("EmailDetailsRecipientOutcome", "state").getEnum());
         assertEquals(lower(SmtpCircuitBreaker.State.values()), property("WorkersStatusSmtp", "state").getEnum());
         assertEquals(lower(SmtpCircuitBreaker.Cause.values()), property("WorkersStatusSmtp", "cause").getEnum());
     }
@@ -225,7 +228,11 @@ class ApiSchemasTest {
     void whatTheRecordsTurnIntoMatchesTheirSchemas() {
         var email = QueuedEmail.accept("batch_1", 2, AT, QueuedEmail.NO_RETRY_LIMIT,
                 EmailMessage.of("ada@example.com", "Hi", "text", null), null)
-                .withRetry(new Attempt(AT, Attempt.Outcome.TRANSIENT_FAILURE, 421, "busy", null), AT);
+                .withRetry(new Attempt(AT, Attempt.Outcome.TRANSIENT_FAILURE, 451, "451 4.3.0 later", "4.3.0"), AT)
+                .withRecipients(List.of(new Recipient("ada@example.com", Recipient.Kind.TO, Recipient.State.DEFERRED,
+                        "451 4.3.0 later", "4.3.0", AT), new Recipient("bob@example.com", Recipient.Kind.CC,
+                                Recipient.State.BOUNCED, "550 5.1.1 unknown", "5.1.1", AT),
+                        Recipient.pending("eve@example.com", Recipient.Kind.BCC)));
         var details = EmailDetails.of(email, EmailState.RETRYING);
         Map<String, Object> bodies = Map.ofEntries(
                 Map.entry("AcceptedEmail", AcceptedEmail.queued("batch_1", AT)),
