@@ -96,7 +96,7 @@ public record DeliveryFailure(boolean permanent, Integer smtpCode, String messag
         return null;
     }
 
-    private static Throwable next(Throwable t) {
+    static Throwable next(Throwable t) {
         if (t instanceof MessagingException me && me.getNextException() != null && me.getNextException() != t) {
             return me.getNextException();
         }

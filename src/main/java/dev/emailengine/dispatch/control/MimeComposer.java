@@ -46,14 +46,13 @@ public class MimeComposer {
         return "<" + queueId + "@" + messageIdDomain + ">";
     }
 
-    /** To, cc and bcc: the SMTP envelope. Bcc is here and nowhere in the message itself. */
+    /**
+     * The SMTP envelope: the recipients (to, cc and bcc) still to send to, so a retry reaches only
+     * those that did not get the email yet while the headers stay as written. Bcc is here and
+     * nowhere in the message itself.
+     */
     public Address[] envelope(QueuedEmail email) throws AddressException {
-        EmailMessage content = email.message();
-        var recipients = new ArrayList<Address>();
-        recipients.add(new InternetAddress(content.toEmail(), true));
-        recipients.addAll(parse(content.cc()));
-        recipients.addAll(parse(content.bcc()));
-        return recipients.toArray(Address[]::new);
+        return parse(email.unfinishedAddresses()).toArray(Address[]::new);
     }
 
     public MimeMessage compose(Session session, QueuedEmail email) throws MessagingException {
