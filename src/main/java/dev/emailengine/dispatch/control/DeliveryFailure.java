@@ -53,11 +53,16 @@ public record DeliveryFailure(boolean permanent, Integer smtpCode, String messag
     }
 
     /**
-     * A sign the server is slowing us down (rate limits, greylisting: {@code 450}/{@code 451
-     * 4.7.x}, {@code 454 4.7.0}) rather than objecting to this email; {@code 421} always is.
+     * A sign the server is slowing us down rather than objecting to this email (rate limits,
+     * greylisting: {@code 4.7.x}, {@code 452 4.5.3} too many recipients); {@code 421} always is.
+     * The same table as each recipient's reply ({@link SmtpReply#meaning()}).
      */
     public boolean throttling() {
-        return serverBusy() || (!permanent && enhancedStatus != null && enhancedStatus.startsWith("4.7."));
+        if (smtpCode == null) {
+            return false;
+        }
+        SmtpReply reply = SmtpReply.of(smtpCode, enhancedStatus == null ? null : smtpCode + " " + enhancedStatus);
+        return reply.meaning() == SmtpReply.Meaning.THROTTLED;
     }
 
     /**
