@@ -111,13 +111,20 @@ public class Deliverer {
         }
     }
 
+    /** Records what the transaction did, then tells the watchers: events follow the state change they report. */
     private Outcome settle(QueuedEmail email, TransactionReport report, SmtpConnection connection, Instant claimed,
             long start) {
-        Instant now = clock.instant();
         if (report.any(Meaning.ACCEPTED)) {
             breaker.recordSuccess();
         }
+        Outcome outcome = record(email, report, connection, claimed, start);
         announce(email.id(), report);
+        return outcome;
+    }
+
+    private Outcome record(QueuedEmail email, TransactionReport report, SmtpConnection connection, Instant claimed,
+            long start) {
+        Instant now = clock.instant();
         QueuedEmail updated = email.withRecipients(Recipients.settle(email.recipientOutcomes(), report, now));
         boolean unfinished = updated.recipients().stream().anyMatch(r -> !r.state().finished());
         if (!unfinished) {
