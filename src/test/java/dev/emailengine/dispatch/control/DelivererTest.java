@@ -14,8 +14,11 @@ import dev.emailengine.queue.entity.EmailEvent;
 import dev.emailengine.queue.entity.QueuedEmail;
 import dev.emailengine.testing.TestSmtpServer;
 import java.nio.file.Path;
+import jakarta.mail.Session;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -77,7 +80,14 @@ class DelivererTest {
 
         assertEquals(1, smtp.busyReplies());
         assertEquals("queued", f.state(email.id()));
-        assertEquals(0, f.queue.find(email.id()).orElseThrow().retryCount());
+        EmailDetails held = f.queue.find(email.id()).orElseThrow();
+        assertEquals(0, held.retryCount());
+        Attempt attempt = held.attempts().get(0);
+        assertEquals(Attempt.Outcome.THROTTLED, attempt.outcome());
+        assertEquals(421, attempt.smtpCode());
+        assertEquals("4.7.0", attempt.enhancedStatus());
+        assertEquals(List.of(new EmailEvent.Throttled(email.id(), null, attempt.message())), f.events,
+                "a 421 speaks for the server as a whole: no recipient named");
         var snapshot = f.breaker.snapshot();
         assertEquals(State.OPEN, snapshot.state());
         assertEquals(Cause.THROTTLING, snapshot.cause());
@@ -238,6 +248,34 @@ class DelivererTest {
         assertEquals("dead", dead.state());
         assertEquals("failed", dead.recipients().get(0).state());
         assertEquals("4.7.1", dead.attempts().get(0).enhancedStatus());
+        connection.close();
+    }
+
+    /**
+     * A mail session without {@code mail.smtp.sendpartial}: one refused recipient stops the
+     * transaction, the refused one is settled by its own reply, and the others, refused nothing,
+     * get the email on the retry.
+     */
+    @Test
+    void withoutPartialSendsTheOthersGetTheEmailOnTheRetry() {
+        var props = new Properties();
+        props.putAll(f.session.getProperties());
+        props.remove("mail.smtp.sendpartial");
+        var session = Session.getInstance(props);
+        var connection = new SmtpConnection(session, "worker-test");
+        var deliverer = new Deliverer(f.queue, session, new MimeComposer("engine@emailengine.test", null),
+                new RetryPolicy(Duration.ZERO, Duration.ZERO, Duration.ofHours(1), Duration.ZERO), f.breaker,
+                Clock.systemUTC(), f.events::add);
+        String cc = "policy-550-5.1.1-gone@example.com";
+        String id = f.enqueue("to@example.com", List.of(cc), List.of());
+
+        assertEquals(Outcome.RETRY_SCHEDULED, deliverer.deliver(f.queue.claimNext().orElseThrow(), connection));
+        assertEquals(List.of("deferred", "bounced"),
+                f.queue.find(id).orElseThrow().recipients().stream().map(r -> r.state()).toList());
+        assertEquals(Outcome.SENT, deliverer.deliver(f.queue.claimNext().orElseThrow(), connection));
+
+        assertEquals(1, smtp.to("to@example.com").size());
+        assertEquals(List.of(), smtp.to(cc));
         connection.close();
     }
 }
