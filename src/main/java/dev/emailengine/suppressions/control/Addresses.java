@@ -1,9 +1,12 @@
 package dev.emailengine.suppressions.control;
 
+import dev.emailengine.problems.control.InvalidInputException;
+import dev.emailengine.problems.entity.FieldError;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
 import java.net.IDN;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -46,6 +49,15 @@ public final class Addresses {
             throw new IllegalArgumentException("must be one address such as user@example.com");
         }
         return localPart(a.substring(0, at)) + "@" + domain(a.substring(at + 1));
+    }
+
+    /** As {@link #normalise(String)}; a malformed address is a 422 naming {@code field}. */
+    public static String normalise(String address, String field) {
+        try {
+            return normalise(address);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(422, "Invalid address", List.of(new FieldError(field, e.getMessage())));
+        }
     }
 
     /**
