@@ -4,6 +4,7 @@
 #   bench/run.sh                                     # everything
 #   BENCH_ONLY=enqueue BENCH_PROFILE=1 bench/run.sh  # floor, before/after and a profile (~12 min)
 #   BENCH_ONLY=postgresql bench/run.sh               # the PostgreSQL store against the file store (~15 min)
+#   BENCH_ONLY=suppressions bench/run.sh             # enqueue with 1,000,000 suppressions vs none, both stores
 #
 # Builds the WAR if needed, then measures, each against a limit measured in the same run:
 #   0. the framework's floor: an empty JAX-RS POST /email (bench/floor/: read the body, answer a
@@ -39,6 +40,12 @@
 #   (installed with apt-get like wrk: postgresql-client and postgresql-contrib, whose server
 #   package holds Debian's pgbench) and a PostgreSQL that lets that user create databases.
 #
+# BENCH_ONLY=suppressions measures enqueue with a large suppression list (bench/suppressions.sh):
+#   on each store, durable enqueue at C = 8 and 32 (workers paused) with an empty list, then again
+#   after BENCH_SUPPRESSIONS (1000000) entries were seeded behind the running instance (files
+#   written by bench/SeedSuppressions.java, ~5 GB of small files; PostgreSQL: generate_series).
+#   Needs psql like BENCH_ONLY=postgresql and the same BENCH_PG_* switches.
+#
 # Switches (environment variables):
 #   BENCH_ONLY=enqueue   limits, floor, baseline and the current durable enqueue (workers off) and
 #                        bulk only (~11 min with the defaults); skips 1's workers-on runs and 3-6
@@ -68,7 +75,7 @@ FLOOR=${BENCH_FLOOR_PORT:-18481}
 SMTP=${BENCH_SMTP_PORT:-12525}
 ONLY=${BENCH_ONLY:-all}
 BASELINE=${BENCH_BASELINE:-e29b2be}
-[[ $ONLY == postgresql ]] && BASELINE=none
+[[ $ONLY == postgresql || $ONLY == suppressions ]] && BASELINE=none
 PROFILE=${BENCH_PROFILE:-0}
 PROFILE_SETTLE=${BENCH_PROFILE_SETTLE:-20} # seconds of load under a throw-away recording first
 export NUM_WORKERS=${NUM_WORKERS:-3}
@@ -92,7 +99,7 @@ if ! command -v wrk >/dev/null || [[ ! -x $SINK || ! -x $SOURCE ]]; then
     fi
 fi
 command -v curl >/dev/null || fail "needs curl"
-if [[ $ONLY == postgresql ]] && ! { command -v pgbench && command -v psql; } >/dev/null; then
+if [[ $ONLY == postgresql || $ONLY == suppressions ]] && ! { command -v pgbench && command -v psql; } >/dev/null; then
     if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
         say "installing psql and pgbench (postgresql-client, postgresql-contrib) with apt-get"
         apt-get update -qq
@@ -104,8 +111,8 @@ fi
 for tool in javac jar jcmd; do
     command -v "$tool" >/dev/null || fail "needs a full JDK 17 ($tool is missing)"
 done
-[[ $ONLY == all || $ONLY == enqueue || $ONLY == postgresql ]] \
-    || fail "BENCH_ONLY must be enqueue or postgresql (or unset for everything)"
+[[ $ONLY == all || $ONLY == enqueue || $ONLY == postgresql || $ONLY == suppressions ]] \
+    || fail "BENCH_ONLY must be enqueue, postgresql or suppressions (or unset for everything)"
 HTTP_B=${BENCH_HTTP_PORT_B:-18482}
 for port in "$HTTP" "$FLOOR" "$SMTP" $([[ $ONLY == postgresql ]] && echo "$HTTP_B"); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
@@ -302,7 +309,7 @@ report() {
 
 # --- builds: the floor app and the baseline, before anything is measured ------------------------
 WHO=build
-if [[ $ONLY != postgresql ]]; then
+if [[ $ONLY != postgresql && $ONLY != suppressions ]]; then
     api_jar=$(find "${M2_REPO:-$HOME/.m2/repository}/jakarta/platform/jakarta.jakartaee-api" \
         -name 'jakarta.jakartaee-api-10*.jar' ! -name '*-sources.jar' ! -name '*-javadoc.jar' 2>/dev/null | sort | tail -n 1 || true)
     if [[ -z $api_jar ]]; then
@@ -339,7 +346,7 @@ fi
 # --- 0. limits ---------------------------------------------------------------------------------
 WHO=limits
 declare -A DISK
-if [[ $ONLY != postgresql ]]; then
+if [[ $ONLY != postgresql && $ONLY != suppressions ]]; then
     for c in 1 8 32; do
         DISK[$c]=$(java bench/DiskLimit.java "$WORK/disk" "$c" 5)
         say "disk: $c writer(s): ${DISK[$c]} durable small-file writes/s"
@@ -349,7 +356,7 @@ if [[ $ONLY != postgresql ]]; then
     say "file system: 4 writers: $CREATE small-file creates+renames/s without fsync"
 fi
 start_sink
-if [[ $ONLY != enqueue ]]; then
+if [[ $ONLY != enqueue && $ONLY != suppressions ]]; then
     t0=$(now)
     "$SOURCE" -d -s 16 -m "$E2E" -l 1000 -f bench@bench.test -t sink@bench.test "127.0.0.1:$SMTP"
     SINK_CEILING=$(awk -v n="$E2E" -v s="$(elapsed "$t0" "$(now)")" 'BEGIN { printf "%.0f", n / s }')
@@ -423,6 +430,11 @@ enqueue_bulk() { # count
 if [[ $ONLY == postgresql ]]; then
     # shellcheck source=bench/postgresql.sh
     source bench/postgresql.sh
+    exit 0
+fi
+if [[ $ONLY == suppressions ]]; then
+    # shellcheck source=bench/suppressions.sh
+    source bench/suppressions.sh
     exit 0
 fi
 
