@@ -1,5 +1,6 @@
 package dev.emailengine.dispatch.control;
 
+import dev.emailengine.dkim.control.DkimSigning;
 import dev.emailengine.queue.control.Durations;
 import dev.emailengine.queue.control.MailQueue;
 import dev.emailengine.queue.entity.EmailEvent;
@@ -49,6 +50,9 @@ public class Dispatcher {
 
     @Inject
     MailQueue queue;
+
+    @Inject
+    DkimSigning dkim;
 
     /** Delivery outcomes, for whoever watches (metrics). */
     @Inject
@@ -110,7 +114,7 @@ public class Dispatcher {
                 Durations.parse("MAX_QUEUE_LIFETIME", maxQueueLifetime));
         breaker = new SmtpCircuitBreaker(seconds(probeIntervalSeconds), seconds(probeMaxIntervalSeconds),
                 Clock.systemUTC());
-        deliverer = new Deliverer(queue, session, new MimeComposer(from, senderName.orElse(null)), retryPolicy,
+        deliverer = new Deliverer(queue, session, new MimeComposer(from, senderName.orElse(null), dkim.keys()), retryPolicy,
                 breaker, Clock.systemUTC(), events::fire);
         manualConnection = new SmtpConnection(session, "process-batch");
         if (!autoProcessing) {

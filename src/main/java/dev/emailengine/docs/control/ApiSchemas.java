@@ -3,6 +3,7 @@ package dev.emailengine.docs.control;
 import dev.emailengine.dispatch.entity.BatchRun;
 import dev.emailengine.dispatch.entity.DeliveryPause;
 import dev.emailengine.dispatch.entity.WorkersStatus;
+import dev.emailengine.dkim.entity.DkimRecords;
 import dev.emailengine.docs.control.RecordSchemas.Use;
 import dev.emailengine.docs.entity.ServiceIndex;
 import dev.emailengine.emails.entity.AcceptedBatch;
@@ -41,8 +42,8 @@ public class ApiSchemas implements OASModelReader {
     static final List<Class<? extends Record>> RESPONSES = List.of(AcceptedEmail.class, AcceptedBatch.class,
             EmailDetails.class, QueueStatus.class, DeadLetterPage.class, Requeued.class, WorkersStatus.class,
             DeliveryPause.class, BatchRun.class, Health.class, ServiceIndex.class, TemplateList.class,
-            TemplateView.class, TemplateSummary.class, RenderedEmail.class, Suppression.class, SuppressionPage.class,
-            Problem.class);
+            TemplateView.class, TemplateSummary.class, RenderedEmail.class, DkimRecords.class, Suppression.class,
+            SuppressionPage.class, Problem.class);
 
     @Override
     public OpenAPI buildModel() {
