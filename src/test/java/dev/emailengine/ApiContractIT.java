@@ -527,9 +527,10 @@ class ApiContractIT extends DeployedService {
             assertEquals(before, disk.allIds(), "nothing is queued for a suppressed recipient");
             assertEquals(total, api.get("status").json().getInt("total_emails"));
 
-            Api.Reply bulk = api.post("emails", "{\"subject\": \"s\", \"body\": \"b\", \"recipients\": ["
+            String mixed = "{\"subject\": \"s\", \"body\": \"b\", \"recipients\": ["
                     + "{\"to_email\": \"" + ok + "-1@example.com\"}, {\"to_email\": \"" + gone + "\"}, "
-                    + "{\"to_email\": \"" + ok + "-2@example.com\"}]}");
+                    + "{\"to_email\": \"" + ok + "-2@example.com\"}]}";
+            Api.Reply bulk = api.post("emails", mixed, "Idempotency-Key", ok);
             assertEquals(200, bulk.status(), bulk.body());
             OpenApiSchemas schemas = OpenApiSchemas.of(api.withKey(null).get("openapi").body());
             assertEquals(List.of(), schemas.problems("AcceptedBatch", bulk.body()));
@@ -543,6 +544,10 @@ class ApiContractIT extends DeployedService {
             var queued = new HashSet<>(disk.allIds());
             queued.removeAll(before);
             assertEquals(2, queued.size(), "only the two others were queued");
+            Api.Reply repeat = api.post("emails", mixed, "Idempotency-Key", ok);
+            assertEquals(bulk.json().getJsonArray("request_ids"), repeat.json().getJsonArray("request_ids"));
+            assertEquals(bulk.json().getJsonArray("suppressed"), repeat.json().getJsonArray("suppressed"),
+                    "a repeat names the suppressed recipients too");
 
             Api.Reply clean = api.post("emails", "{\"subject\": \"s\", \"body\": \"b\", \"recipients\": "
                     + "[{\"to_email\": \"" + ok + "-3@example.com\"}]}");

@@ -147,6 +147,19 @@ public class EmailIntake {
                     shared.value().templateName(), dueAt, claim);
             return AcceptedBatch.queued(queued.stream().map(QueuedEmail::id).toList(), screened.suppressed(),
                     queued.get(0).createdAt());
-        }, first -> AcceptedBatch.queued(first.ids(), first.createdAt()));
+        }, first -> AcceptedBatch.queued(first.ids(), suppressedAgain(bytes, first.ids().size()), first.createdAt()));
+    }
+
+    /**
+     * A repeat's {@code suppressed}: the record keeps only the ids, so when the first request
+     * queued fewer emails than it had recipients, the recipients on the list now are named again.
+     */
+    private List<AcceptedBatch.Suppressed> suppressedAgain(byte[] bytes, int queued) {
+        List<BulkRequest.Recipient> recipients = requests.tryBind(reader.parseObject(bytes), BulkRequest.class).value()
+                .recipients();
+        if (recipients == null || recipients.size() <= queued) {
+            return List.of();
+        }
+        return screen.suppressedAmong(recipients.stream().map(BulkRequest.Recipient::toEmail).toList());
     }
 }

@@ -69,6 +69,13 @@ public class RecipientScreen {
         return new Screened(kept, suppressed);
     }
 
+    /** Those of a bulk's recipients that are on the list, in order, with their reasons. */
+    public List<AcceptedBatch.Suppressed> suppressedAmong(List<String> recipients) {
+        Map<String, Suppression> found = lookup.apply(new LinkedHashSet<>(recipients));
+        return recipients.stream().filter(found::containsKey)
+                .map(to -> new AcceptedBatch.Suppressed(to, reason(found.get(to)))).toList();
+    }
+
     private static void addShared(EmailMessage message, Map<String, String> fields) {
         for (int i = 0; i < message.cc().size(); i++) {
             fields.put("cc[" + i + "]", message.cc().get(i));

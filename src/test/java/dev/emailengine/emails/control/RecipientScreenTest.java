@@ -77,6 +77,13 @@ class RecipientScreenTest {
     }
 
     @Test
+    void aRepeatNamesTheRecipientsOnTheListInOrder() {
+        assertEquals(List.of("gone@example.com", "angry@example.com"), screen.suppressedAmong(List.of("a@example.com",
+                "gone@example.com", "angry@example.com")).stream().map(AcceptedBatch.Suppressed::toEmail).toList());
+        assertEquals(List.of(), screen.suppressedAmong(List.of("a@example.com")));
+    }
+
+    @Test
     void aSuppressedSharedCcOrBccRefusesTheWholeBulk() {
         var refused = assertThrows(InvalidInputException.class, () -> screen.bulk(List.of(
                 email("a@example.com", List.of("c@example.com"), List.of("x@example.com", "angry@example.com")),
