@@ -54,6 +54,7 @@ class ApiContractIT extends DeployedService {
         assertFalse(index.getString("version").isBlank());
         assertEquals("/docs", index.getString("documentation"));
         assertEquals("POST /email", index.getJsonObject("endpoints").getString("send_email"));
+        assertEquals("GET|POST /suppressions", index.getJsonObject("endpoints").getString("suppressions"));
 
         JsonObject accepted = api.post("email", README_EXAMPLE).json();
         assertEquals(Set.of("request_id", "message", "status", "timestamp"), accepted.keySet());
