@@ -16,6 +16,9 @@ import dev.emailengine.queue.entity.DeadLetterPage;
 import dev.emailengine.queue.entity.EmailDetails;
 import dev.emailengine.queue.entity.QueueStatus;
 import dev.emailengine.queue.entity.Requeued;
+import dev.emailengine.suppressions.entity.Suppression;
+import dev.emailengine.suppressions.entity.SuppressionPage;
+import dev.emailengine.suppressions.entity.SuppressionRequest;
 import dev.emailengine.templates.entity.RenderedEmail;
 import dev.emailengine.templates.entity.TemplateList;
 import dev.emailengine.templates.entity.TemplatePreview;
@@ -39,7 +42,8 @@ public class ApiSchemas implements OASModelReader {
     static final List<Class<? extends Record>> RESPONSES = List.of(AcceptedEmail.class, AcceptedBatch.class,
             EmailDetails.class, QueueStatus.class, DeadLetterPage.class, Requeued.class, WorkersStatus.class,
             DeliveryPause.class, BatchRun.class, Health.class, ServiceIndex.class, TemplateList.class,
-            TemplateView.class, TemplateSummary.class, RenderedEmail.class, DkimRecords.class, Problem.class);
+            TemplateView.class, TemplateSummary.class, RenderedEmail.class, DkimRecords.class, Suppression.class,
+            SuppressionPage.class, Problem.class);
 
     @Override
     public OpenAPI buildModel() {
@@ -53,6 +57,7 @@ public class ApiSchemas implements OASModelReader {
         schemas.add(BulkRequest.class, Use.read(), EmailRequest.class);
         schemas.add(TemplateUpdate.class, Use.read());
         schemas.add(TemplatePreview.class, Use.read());
+        schemas.add(SuppressionRequest.class, Use.read());
         RESPONSES.forEach(type -> schemas.add(type, Use.RESPONSE));
         return schemas;
     }

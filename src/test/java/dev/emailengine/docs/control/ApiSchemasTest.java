@@ -28,6 +28,8 @@ import dev.emailengine.queue.entity.QueueStatus;
 import dev.emailengine.queue.entity.QueuedEmail;
 import dev.emailengine.queue.entity.Recipient;
 import dev.emailengine.queue.entity.Requeued;
+import dev.emailengine.suppressions.entity.Suppression;
+import dev.emailengine.suppressions.entity.SuppressionPage;
 import dev.emailengine.templates.entity.RenderedEmail;
 import dev.emailengine.templates.entity.TemplateList;
 import dev.emailengine.templates.entity.TemplateSummary;
@@ -255,6 +257,9 @@ class ApiSchemasTest {
                         new TemplateSummary(null, List.of("welcome.txt"), List.of("name"), null)))),
                 Map.entry("TemplateSource", new TemplateView("welcome", null, "Hi", null, null, List.of())),
                 Map.entry("RenderedEmail", new RenderedEmail("s", "t", null)),
+                Map.entry("Suppression", new Suppression("ada@example.com", null, Suppression.OPERATOR, null, AT)),
+                Map.entry("SuppressionPage", SuppressionPage.of(List.of(new Suppression("ada@example.com",
+                        "550 5.1.1 user unknown", Suppression.BOUNCE, "batch_1", AT)), "YWRh")),
                 Map.entry("Problem", new Problem("about:blank", "Invalid request", 400, null,
                         List.of(new FieldError("to_email", "is required")))));
         bodies.forEach((component, body) -> {
@@ -279,5 +284,9 @@ class ApiSchemasTest {
             assertFalse(SCHEMAS.problems("EmailRequest", refused).isEmpty(), refused);
         }
         assertFalse(SCHEMAS.problems("BulkRequest", "{\"recipients\": []}").isEmpty());
+        assertEquals(List.of(), SCHEMAS.problems("SuppressionRequest", "{\"address\": \"ada@example.com\"}"));
+        assertFalse(SCHEMAS.problems("SuppressionRequest", "{\"reason\": \"complaint\"}").isEmpty());
+        assertFalse(SCHEMAS.problems("SuppressionRequest",
+                "{\"address\": \"a@example.com\", \"reason\": \"" + "r".repeat(1001) + "\"}").isEmpty());
     }
 }
