@@ -149,6 +149,32 @@ class DelivererTest {
         connection.close();
     }
 
+    /**
+     * The transport names accepted and refused recipients by their bare address; the envelope
+     * keeps the display name the client gave. Both must be read as one recipient.
+     */
+    @Test
+    void displayNamedRecipientsAreSettledByTheirMailbox() {
+        var connection = new SmtpConnection(f.session, "worker-test");
+        Deliverer deliverer = f.retryingAtOnce();
+        String cc = "Gone <policy-550-5.1.1-x@example.com>";
+        String id = f.enqueue("Ada <to@example.com>", List.of(cc), List.of());
+
+        assertEquals(Outcome.SENT, deliverer.deliver(f.queue.claimNext().orElseThrow(), connection));
+
+        assertEquals(1, smtp.to("to@example.com").size());
+        assertTrue(f.queue.claimNext().isEmpty(), "nothing left to send again");
+        EmailDetails details = f.queue.find(id).orElseThrow();
+        assertEquals("sent", details.state());
+        assertEquals(List.of("to:sent", "cc:bounced"),
+                details.recipients().stream().map(r -> r.kind() + ":" + r.state()).toList());
+        assertEquals("5.1.1", details.recipients().get(1).enhancedStatus());
+        assertEquals(List.of(new EmailEvent.Bounced(id, cc, details.recipients().get(1).reply())),
+                f.events.stream().filter(e -> e instanceof EmailEvent.Bounced).toList());
+        assertEquals(1, smtp.to("to@example.com").size(), "the accepted recipient is not sent it again");
+        connection.close();
+    }
+
     @Test
     void aTransientReplyToOneRecipientIsRetriedForThatRecipientOnly() throws Exception {
         var connection = new SmtpConnection(f.session, "worker-test");

@@ -17,6 +17,15 @@ class QueuedEmailTest {
     }
 
     @Test
+    void aDisplayNameDoesNotMakeAnAddressASecondRecipient() {
+        var message = new EmailMessage("Ada <ada@example.com>", "s", "t", null, null, List.of("ada@EXAMPLE.com"),
+                List.of("\"ada\"@example.com"), null, null, null);
+        var email = QueuedEmail.accept("batch_1", 2, T0, 3, message, null);
+
+        assertEquals(List.of(Recipient.pending("Ada <ada@example.com>", Recipient.Kind.TO)), email.recipientOutcomes());
+    }
+
+    @Test
     void beforeTheFirstAttemptEveryRecipientIsPendingOnceWithItsKind() {
         assertEquals(List.of(Recipient.pending("to@example.com", Recipient.Kind.TO),
                 Recipient.pending("cc@example.com", Recipient.Kind.CC),
