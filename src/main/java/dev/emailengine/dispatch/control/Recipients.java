@@ -46,6 +46,11 @@ final class Recipients {
     /** The attempt of a transaction that left every recipient finished: sent when anyone has the email, else dead. */
     static Attempt attempt(TransactionReport report, Instant now, QueuedEmail finished) {
         boolean sent = finished.recipients().stream().anyMatch(r -> r.state() == Recipient.State.SENT);
+        if (report.verdicts().isEmpty()) {
+            // A requeued dead letter whose recipients all bounced: nobody is mailed again.
+            return new Attempt(now, sent ? Attempt.Outcome.SENT : Attempt.Outcome.PERMANENT_FAILURE, null,
+                    "no recipient left to send to: each one bounced or already has the email", null);
+        }
         if (sent && report.all(Meaning.ACCEPTED)) {
             return new Attempt(now, Attempt.Outcome.SENT, 250, "accepted", null);
         }

@@ -64,12 +64,14 @@ public record QueuedEmail(
 
     /**
      * A dead letter sent back by an operator: a new retry budget, due now, history kept. Every
-     * recipient that did not get it is tried again; those that did are not.
+     * recipient that failed or was still waiting is tried again; those that got it are not, nor
+     * those that bounced: the address does not exist (and is on the suppression list), so mailing
+     * it again only hurts the sender's reputation.
      */
     public QueuedEmail requeued(Instant now) {
         List<Recipient> again = recipients.stream()
-                .map(r -> r.state() == Recipient.State.SENT ? r : r.with(Recipient.State.PENDING, r.reply(),
-                        r.enhancedStatus(), now))
+                .map(r -> r.state() == Recipient.State.SENT || r.state() == Recipient.State.BOUNCED ? r
+                        : r.with(Recipient.State.PENDING, r.reply(), r.enhancedStatus(), now))
                 .toList();
         return new QueuedEmail(version, id, priority, createdAt, 0, maxRetries, now, message, templateName, attempts,
                 again);

@@ -263,6 +263,24 @@ class DelivererTest {
     }
 
     @Test
+    void aRequeuedDeadLetterDoesNotMailTheAddressesThatBounced() {
+        var connection = new SmtpConnection(f.session, "worker-test");
+        String a = "policy-550-5.1.1-a@example.com";
+        String b = "first-554-5.7.1-b@example.com";
+        String id = f.enqueue(a, List.of(b), List.of());
+        assertEquals(Outcome.DEAD_LETTERED, f.deliverer.deliver(f.queue.claimNext().orElseThrow(), connection));
+        assertTrue(f.queue.requeueDeadLetter(id));
+
+        assertEquals(Outcome.SENT, f.deliverer.deliver(f.queue.claimNext().orElseThrow(), connection));
+
+        assertEquals(List.of(), smtp.to(a));
+        assertEquals(1, smtp.to(b).size(), "the one that failed for policy is tried again");
+        assertEquals(List.of("bounced", "sent"),
+                f.queue.find(id).orElseThrow().recipients().stream().map(r -> r.state()).toList());
+        connection.close();
+    }
+
+    @Test
     void anEmailThrottledPastItsLifetimeIsGivenUp() {
         var connection = new SmtpConnection(f.session, "worker-test");
         Deliverer deliverer = f.deliverer(new RetryPolicy(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO));

@@ -37,7 +37,7 @@ class QueuedEmailTest {
     }
 
     @Test
-    void aRequeuedDeadLetterTriesAgainEveryRecipientThatDidNotGetIt() {
+    void aRequeuedDeadLetterTriesAgainEveryRecipientThatFailedButNotOneThatBounced() {
         var outcomes = email().recipientOutcomes();
         var tried = email().withRecipients(List.of(outcomes.get(0).with(Recipient.State.SENT, "250 ok", null, T0),
                 outcomes.get(1).with(Recipient.State.BOUNCED, "550 5.1.1 unknown", "5.1.1", T0),
@@ -45,9 +45,10 @@ class QueuedEmailTest {
 
         QueuedEmail requeued = tried.requeued(T0.plusSeconds(60));
 
-        assertEquals(List.of(Recipient.State.SENT, Recipient.State.PENDING, Recipient.State.PENDING,
+        assertEquals(List.of(Recipient.State.SENT, Recipient.State.BOUNCED, Recipient.State.PENDING,
                 Recipient.State.PENDING), requeued.recipientOutcomes().stream().map(Recipient::state).toList());
-        assertEquals(List.of("cc@example.com", "TO@example.com", "bcc@EXAMPLE.com"), requeued.unfinishedAddresses());
-        assertEquals("550 5.1.1 unknown", requeued.recipientOutcomes().get(1).reply(), "the last reply stays visible");
+        assertEquals(List.of("TO@example.com", "bcc@EXAMPLE.com"), requeued.unfinishedAddresses(),
+                "a bounced address is not mailed again");
+        assertEquals("554 5.7.1 spam", requeued.recipientOutcomes().get(2).reply(), "the last reply stays visible");
     }
 }
