@@ -66,6 +66,10 @@ public class QueueJson {
                 }
                 text(json, "enhanced_status", attempt.enhancedStatus());
                 text(json, "message", attempt.message());
+                if (attempt.count() != null) {
+                    json.write("count", attempt.count());
+                }
+                instant(json, "first_at", attempt.firstAt());
                 json.writeEnd();
             }
             json.writeEnd();

@@ -50,9 +50,15 @@ public record QueuedEmail(
                 attempts, recipients);
     }
 
+    /** Throttled attempts in a row are kept as one entry ({@link Attempt#followedBy}), so the history stays bounded. */
     public QueuedEmail withAttempt(Attempt attempt) {
         var all = new ArrayList<>(attempts);
-        all.add(attempt);
+        Attempt last = all.isEmpty() ? null : all.get(all.size() - 1);
+        if (last != null && last.foldsWith(attempt)) {
+            all.set(all.size() - 1, last.followedBy(attempt));
+        } else {
+            all.add(attempt);
+        }
         return new QueuedEmail(version, id, priority, createdAt, retryCount, maxRetries, nextAttemptAt, message,
                 templateName, all, recipients);
     }

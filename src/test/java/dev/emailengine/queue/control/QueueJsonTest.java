@@ -2,6 +2,7 @@ package dev.emailengine.queue.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emailengine.queue.entity.Attachment;
 import dev.emailengine.queue.entity.Attempt;
@@ -43,6 +44,23 @@ class QueueJsonTest {
         assertEquals(email, json.read(json.write(email)));
         assertEquals(new QueueJson.Summary(email.id(), 1, email.createdAt(), email.nextAttemptAt(), 2, null),
                 json.readSummary(json.write(email)), "start-up reads the same index fields without the bodies");
+    }
+
+    @Test
+    void foldedThrottledAttemptsKeepTheirCountAndFirstTime() {
+        QueuedEmail email = QueuedEmail.accept("batch_1795000000000_0000abcf", 2, Instant.parse("2026-11-28T10:00:00Z"),
+                3, EmailMessage.of("a@example.com", "s", "t", null), null);
+        for (int i = 0; i < 1_000; i++) {
+            email = email.withAttempt(new Attempt(Instant.parse("2026-11-28T10:00:00Z").plusSeconds(i * 5L),
+                    Attempt.Outcome.THROTTLED, 451, "451 4.7.1 rate limited, try again later", "4.7.1"));
+        }
+
+        byte[] written = json.write(email);
+
+        assertEquals(email, json.read(written));
+        assertEquals(1_000, json.read(written).attempts().get(0).count());
+        assertEquals(Instant.parse("2026-11-28T10:00:00Z"), json.read(written).attempts().get(0).firstAt());
+        assertTrue(written.length < 2_000, "a thousand throttles are one entry, not " + written.length + " bytes");
     }
 
     @Test

@@ -51,4 +51,21 @@ class QueuedEmailTest {
                 "a bounced address is not mailed again");
         assertEquals("554 5.7.1 spam", requeued.recipientOutcomes().get(2).reply(), "the last reply stays visible");
     }
+
+    @Test
+    void aThousandThrottledAttemptsInARowAreOneEntryAndAnotherOutcomeStartsANewOne() {
+        QueuedEmail email = email();
+        for (int i = 0; i < 1_000; i++) {
+            email = email.withAttempt(new Attempt(T0.plusSeconds(i), Attempt.Outcome.THROTTLED, 451,
+                    "451 4.7.1 slow down " + i, "4.7.1"));
+        }
+        assertEquals(List.of(new Attempt(T0.plusSeconds(999), Attempt.Outcome.THROTTLED, 451, "451 4.7.1 slow down 999",
+                "4.7.1", 1_000, T0)), email.attempts(), "the count, the first time, the latest reply");
+
+        email = email.withRetry(new Attempt(T0.plusSeconds(1_000), Attempt.Outcome.TRANSIENT_FAILURE, 451, "451 4.3.0",
+                "4.3.0"), T0.plusSeconds(1_060)).withAttempt(new Attempt(T0.plusSeconds(1_060),
+                        Attempt.Outcome.THROTTLED, 421, "421 4.7.0 busy", "4.7.0"));
+        assertEquals(List.of(1_000, 1, 1), email.attempts().stream().map(Attempt::times).toList());
+        assertEquals(null, email.attempts().get(2).count(), "a single attempt is written as before");
+    }
 }
