@@ -145,4 +145,14 @@ public class PgSuppressionStore implements SuppressionStore {
     public String description() {
         return "PostgreSQL (table suppression, shared by every instance)";
     }
+
+    /** The keys this store hands out are the addresses of its entries, which the list normalises. */
+    @Override
+    public boolean isKey(String key) {
+        try {
+            return Addresses.normalise(key).equals(key);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
 }
