@@ -96,6 +96,13 @@ public final class TestSmtpServer implements AutoCloseable {
         return new TestSmtpServer(0);
     }
 
+    /** What the server answers to a message it took, with an enhanced status code as Postfix answers. */
+    private static final String DATA_REPLY = "250 2.0.0 Ok: queued";
+
+    public String dataReply() {
+        return DATA_REPLY;
+    }
+
     public int port() {
         return smtpPort;
     }
@@ -272,7 +279,7 @@ public final class TestSmtpServer implements AutoCloseable {
                 for (String recipient : recipients) {
                     store(new Received(message, started, recipient));
                 }
-                return null;
+                return DATA_REPLY.substring(4);
             }
 
             @Override

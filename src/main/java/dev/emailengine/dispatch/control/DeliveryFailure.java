@@ -3,7 +3,6 @@ package dev.emailengine.dispatch.control;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.internet.AddressException;
-import java.lang.reflect.Method;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -72,14 +71,9 @@ public record DeliveryFailure(boolean permanent, Integer smtpCode, String messag
      */
     static Integer smtpCode(Throwable e) {
         for (Throwable t = e; t != null; t = next(t)) {
-            try {
-                Method getter = t.getClass().getMethod("getReturnCode");
-                Object value = getter.invoke(t);
-                if (value instanceof Integer code && code >= 200) {
-                    return code;
-                }
-            } catch (ReflectiveOperationException | RuntimeException ignored) {
-                // not an SMTP exception; fall back to the text
+            Integer code = MailInternals.replyCode(t, "getReturnCode");
+            if (code != null) {
+                return code;
             }
             if (t.getMessage() != null) {
                 Matcher m = LEADING_CODE.matcher(t.getMessage());

@@ -52,7 +52,9 @@ final class Recipients {
                     "no recipient left to send to: each one bounced or already has the email", null);
         }
         if (sent && report.all(Meaning.ACCEPTED)) {
-            return new Attempt(now, Attempt.Outcome.SENT, 250, "accepted", null);
+            Verdict reply = report.transaction();
+            return new Attempt(now, Attempt.Outcome.SENT, reply.code() == null ? 250 : reply.code(),
+                    cut(reply.text()), reply.enhancedStatus());
         }
         return attempt(report, now, sent ? Attempt.Outcome.SENT : Attempt.Outcome.PERMANENT_FAILURE);
     }
@@ -68,9 +70,11 @@ final class Recipients {
             case TRANSIENT_FAILURE -> report.first(Meaning.DEFERRED, Meaning.THROTTLED);
             case PERMANENT_FAILURE -> report.first(Meaning.BOUNCED, Meaning.REFUSED_BY_POLICY, Meaning.FAILED);
         };
-        Integer code = outcome == Attempt.Outcome.SENT ? Integer.valueOf(250) : decisive.code();
-        String enhanced = outcome == Attempt.Outcome.SENT ? null : decisive.enhancedStatus();
-        String text = outcome == Attempt.Outcome.SENT ? "accepted" : decisive.text();
+        // A sent attempt has the server's reply to the message when the transport gave one.
+        boolean sentWithoutReply = outcome == Attempt.Outcome.SENT && decisive.code() == null;
+        Integer code = sentWithoutReply ? Integer.valueOf(250) : decisive.code();
+        String enhanced = decisive.enhancedStatus();
+        String text = sentWithoutReply ? "accepted" : decisive.text();
         Map<String, Verdict> verdicts = report.verdicts();
         if (verdicts.size() > 1) {
             long accepted = verdicts.values().stream().filter(v -> v.meaning() == Meaning.ACCEPTED).count();
@@ -83,7 +87,10 @@ final class Recipients {
             });
             text = all.append(')').toString();
         }
-        return new Attempt(now, outcome, code, text.length() > MAX_MESSAGE ? text.substring(0, MAX_MESSAGE) : text,
-                enhanced);
+        return new Attempt(now, outcome, code, cut(text), enhanced);
+    }
+
+    private static String cut(String text) {
+        return text.length() > MAX_MESSAGE ? text.substring(0, MAX_MESSAGE) : text;
     }
 }

@@ -70,6 +70,26 @@ class DelivererTest {
         connection.close();
     }
 
+    /** The reply to the message's final dot is what says the server took it: kept, not a made-up "250 accepted". */
+    @Test
+    void aSentAttemptAndItsRecipientsKeepTheServersReplyToTheMessage() {
+        var connection = new SmtpConnection(f.session, "worker-test");
+        String single = f.enqueue("single@example.com");
+        assertEquals(Outcome.SENT, f.deliverer.deliver(f.queue.claimNext().orElseThrow(), connection));
+        String id = f.enqueue("to@example.com", List.of("policy-550-5.1.1-gone@example.com"), List.of());
+        assertEquals(Outcome.SENT, f.deliverer.deliver(f.queue.claimNext().orElseThrow(), connection));
+
+        for (String each : List.of(single, id)) {
+            EmailDetails sent = f.queue.find(each).orElseThrow();
+            Attempt attempt = sent.attempts().get(0);
+            assertEquals(250, attempt.smtpCode());
+            assertTrue(attempt.message().startsWith(smtp.dataReply()), attempt.message());
+            assertEquals(SmtpReply.parse(smtp.dataReply()).enhancedStatus(), attempt.enhancedStatus());
+            assertEquals(smtp.dataReply(), sent.recipients().get(0).reply());
+        }
+        connection.close();
+    }
+
     @Test
     void a421HoldsTheEmailBackWithoutSpendingARetryAndThrottlesTheServer() {
         var connection = new SmtpConnection(f.session, "worker-test");
