@@ -1,5 +1,6 @@
 package dev.emailengine.dispatch.control;
 
+import dev.emailengine.pacing.control.RateLimits;
 import dev.emailengine.queue.control.Durations;
 import dev.emailengine.queue.control.MailQueue;
 import dev.emailengine.queue.entity.EmailEvent;
@@ -49,6 +50,10 @@ public class Dispatcher {
 
     @Inject
     MailQueue queue;
+
+    /** Read at start-up, so a bad RATE_LIMIT or DOMAIN_RATE_LIMITS stops the deployment. */
+    @Inject
+    RateLimits rateLimits;
 
     /** Delivery outcomes, for whoever watches (metrics). */
     @Inject
@@ -113,6 +118,7 @@ public class Dispatcher {
         deliverer = new Deliverer(queue, session, new MimeComposer(from, senderName.orElse(null)), retryPolicy,
                 breaker, Clock.systemUTC(), events::fire);
         manualConnection = new SmtpConnection(session, "process-batch");
+        rateLimits.pacer(); // reads the limits now: a bad value stops the start, not the first send
         if (!autoProcessing) {
             LOG.log(Level.INFO, "AUTO_PROCESSING_ENABLED is false: no workers started");
             return;
@@ -122,7 +128,7 @@ public class Dispatcher {
         for (int i = 1; i <= Math.max(1, numWorkers); i++) {
             String name = "worker-" + i;
             workers.add(new Worker(name, queue, deliverer, new SmtpConnection(session, name), breaker, pause,
-                    pollingInterval));
+                    pollingInterval, rateLimits.pacer()));
         }
         pool = new WorkerPool(executor, workers);
         pool.start(SUPERVISION_INTERVAL);

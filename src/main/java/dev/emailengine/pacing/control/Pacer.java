@@ -55,6 +55,9 @@ public class Pacer {
     }
 
     private static final Granted GRANTED = new Granted();
+    /** No limits: every email goes at once (also for workers built without a pacer, in tests). */
+    public static final Pacer UNLIMITED = new Pacer(RateLimitConfig.NONE, new MemoryLimitState(Clock.systemUTC()),
+            Clock.systemUTC());
 
     private final RateLimitConfig config;
     private final LimitState state;
@@ -225,7 +228,7 @@ public class Pacer {
                 RateWindow w = windows.get(i);
                 long interval = interval(key, w, i);
                 long ahead = backlog.getOrDefault(key + "/" + w, 0L);
-                fullness = Math.max(fullness, ahead / (double) (interval * w.burst()));
+                fullness = Math.max(fullness, ahead / (double) (interval * w.count()));
                 waitMicros = Math.max(waitMicros, ahead - interval * (w.burst() - 1));
             }
             double configuredRate = configured.isEmpty() ? 0 : configured.get(0).perSecond();

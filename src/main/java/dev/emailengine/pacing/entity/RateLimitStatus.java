@@ -14,7 +14,7 @@ public record RateLimitStatus(
         double configuredPerSecond,
         @Schema(description = "The rate in force, recipients per second: below the configured one after throttling")
         double effectivePerSecond,
-        @Schema(description = "How much of the burst is in use, 0 (idle) to 1 (full); above 1 while in debt")
+        @Schema(description = "How much of a window is spoken for: 0 idle, 1 a whole window's count already sent ahead (above 1: in debt after a large email)")
         double fullness,
         @Schema(description = "Milliseconds until the next recipient may go; 0 when one may go now")
         long waitMillis) {
