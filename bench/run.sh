@@ -4,6 +4,7 @@
 #   bench/run.sh                                     # everything
 #   BENCH_ONLY=enqueue BENCH_PROFILE=1 bench/run.sh  # floor, before/after and a profile (~12 min)
 #   BENCH_ONLY=postgresql bench/run.sh               # the PostgreSQL store against the file store (~15 min)
+#   BENCH_ONLY=pacing bench/run.sh                   # rate limits: end to end without, accuracy with (~3 min)
 #
 # Builds the WAR if needed, then measures, each against a limit measured in the same run:
 #   0. the framework's floor: an empty JAX-RS POST /email (bench/floor/: read the body, answer a
@@ -39,6 +40,12 @@
 #   (installed with apt-get like wrk: postgresql-client and postgresql-contrib, whose server
 #   package holds Debian's pgbench) and a PostgreSQL that lets that user create databases.
 #
+# BENCH_ONLY=pacing (bench/pacing.sh; none of the above but the sink's ceiling): end-to-end delivery
+#   of BENCH_E2E emails with no limit configured (the figure issue 15 must keep within 5 % of
+#   before), then RATE_LIMIT=BENCH_RATE/s (100) with BENCH_PACING_SECONDS (30) of mail queued:
+#   achieved / configured rate (the limiter's accuracy), and the rate at which the limit is shown
+#   full in GET /workers/status.
+#
 # Switches (environment variables):
 #   BENCH_ONLY=enqueue   limits, floor, baseline and the current durable enqueue (workers off) and
 #                        bulk only (~11 min with the defaults); skips 1's workers-on runs and 3-6
@@ -68,7 +75,7 @@ FLOOR=${BENCH_FLOOR_PORT:-18481}
 SMTP=${BENCH_SMTP_PORT:-12525}
 ONLY=${BENCH_ONLY:-all}
 BASELINE=${BENCH_BASELINE:-e29b2be}
-[[ $ONLY == postgresql ]] && BASELINE=none
+[[ $ONLY == postgresql || $ONLY == pacing ]] && BASELINE=none
 PROFILE=${BENCH_PROFILE:-0}
 PROFILE_SETTLE=${BENCH_PROFILE_SETTLE:-20} # seconds of load under a throw-away recording first
 export NUM_WORKERS=${NUM_WORKERS:-3}
@@ -104,8 +111,8 @@ fi
 for tool in javac jar jcmd; do
     command -v "$tool" >/dev/null || fail "needs a full JDK 17 ($tool is missing)"
 done
-[[ $ONLY == all || $ONLY == enqueue || $ONLY == postgresql ]] \
-    || fail "BENCH_ONLY must be enqueue or postgresql (or unset for everything)"
+[[ $ONLY == all || $ONLY == enqueue || $ONLY == postgresql || $ONLY == pacing ]] \
+    || fail "BENCH_ONLY must be enqueue, postgresql or pacing (or unset for everything)"
 HTTP_B=${BENCH_HTTP_PORT_B:-18482}
 for port in "$HTTP" "$FLOOR" "$SMTP" $([[ $ONLY == postgresql ]] && echo "$HTTP_B"); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
@@ -302,7 +309,7 @@ report() {
 
 # --- builds: the floor app and the baseline, before anything is measured ------------------------
 WHO=build
-if [[ $ONLY != postgresql ]]; then
+if [[ $ONLY != postgresql && $ONLY != pacing ]]; then
     api_jar=$(find "${M2_REPO:-$HOME/.m2/repository}/jakarta/platform/jakarta.jakartaee-api" \
         -name 'jakarta.jakartaee-api-10*.jar' ! -name '*-sources.jar' ! -name '*-javadoc.jar' 2>/dev/null | sort | tail -n 1 || true)
     if [[ -z $api_jar ]]; then
@@ -339,7 +346,7 @@ fi
 # --- 0. limits ---------------------------------------------------------------------------------
 WHO=limits
 declare -A DISK
-if [[ $ONLY != postgresql ]]; then
+if [[ $ONLY != postgresql && $ONLY != pacing ]]; then
     for c in 1 8 32; do
         DISK[$c]=$(java bench/DiskLimit.java "$WORK/disk" "$c" 5)
         say "disk: $c writer(s): ${DISK[$c]} durable small-file writes/s"
@@ -423,6 +430,11 @@ enqueue_bulk() { # count
 if [[ $ONLY == postgresql ]]; then
     # shellcheck source=bench/postgresql.sh
     source bench/postgresql.sh
+    exit 0
+fi
+if [[ $ONLY == pacing ]]; then
+    # shellcheck source=bench/pacing.sh
+    source bench/pacing.sh
     exit 0
 fi
 
