@@ -140,7 +140,8 @@ public class Pacer {
             });
             until = slot[0];
         }
-        return new Postpone(Instant.EPOCH.plusNanos(until * 1000));
+        // Rounded up to the millisecond the stores keep: earlier, the email would come due and be refused again.
+        return new Postpone(Instant.ofEpochMilli(Math.floorDiv(until + 999, 1000)));
     }
 
     private void addCells(String key, List<RateWindow> windows, long cost, List<LimitState.Cell> cells,
