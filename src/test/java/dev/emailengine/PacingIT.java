@@ -99,11 +99,17 @@ class PacingIT {
             env.put("DOMAIN_RATE_LIMITS", "slow.example=5/s");
             try (var engine = startFresh("pacing-file", env)) {
                 Api api = engine.api();
+                // A cold JVM's first sends (class loading, JIT, each worker's connection) take long
+                // enough to bunch the arrivals of the first second: warm the workers up first. The
+                // limit counts when a send starts; what the server sees also carries its latency.
+                queue(api, "w", "warm.example", 8);
+                smtp.await(r -> true, 8, DRAIN, "to warm up");
                 queue(api, "s", "slow.example", 160);
                 queue(api, "f", "fast.example", 450);
-                smtp.await(r -> true, 610, DRAIN, "in all");
+                smtp.await(r -> true, 618, DRAIN, "in all");
 
                 Map<String, SortedMap<Long, Integer>> arrivals = smtp.arrivalsPerDomainAndSecond();
+                arrivals.remove("warm.example");
                 SortedMap<Long, Integer> all = total(arrivals);
                 SortedMap<Long, Integer> slow = arrivals.get("slow.example");
                 SortedMap<Long, Integer> fast = arrivals.get("fast.example");
@@ -127,6 +133,16 @@ class PacingIT {
                             assertEquals("20/s", limits.get("server").getString("configured"), status.toString());
                             assertEquals(5.0, limits.get("domain:slow.example").getJsonNumber("effective_per_second")
                                     .doubleValue(), status.toString());
+                        },
+                        () -> {
+                            var lines = List.of((String[]) engine.mbeanAttribute("dev.emailengine:type=EmailEngine",
+                                    "RateLimits"));
+                            assertTrue(lines.stream().anyMatch(l -> l.startsWith("server configured=20/s")), lines::toString);
+                        },
+                        () -> {
+                            var metrics = api.get("metrics?scope=application");
+                            assertTrue(metrics.body().contains("rate_limit_effective_per_second")
+                                    && metrics.body().contains("slow.example"), metrics.body());
                         });
             }
         }

@@ -5,10 +5,12 @@ import dev.emailengine.queue.control.MailQueue;
 import dev.emailengine.queue.control.QueueStorageException;
 import dev.emailengine.queue.entity.EmailEvent;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -34,9 +36,17 @@ public class RateLimits {
     Optional<String> domainRateLimits;
 
     @Inject
+    @ConfigProperty(name = "data.dir", defaultValue = "./data")
+    String dataDir;
+
+    @Inject
     MailQueue queue;
 
+    /** Under DATA_DIR, beside the queue: the file store's limiters across restarts. */
+    static final String STATE_FILE = "rate-limits.txt";
+
     private Pacer pacer;
+    private LimitState state;
 
     @PostConstruct
     void start() {
@@ -47,7 +57,8 @@ public class RateLimits {
             throw new IllegalStateException(e.getMessage(), e);
         }
         LimitState state = shared() ? new PgLimitState(() -> queue.database().orElseThrow())
-                : new MemoryLimitState(Clock.systemUTC());
+                : new MemoryLimitState(Clock.systemUTC(), Path.of(dataDir == null ? "./data" : dataDir, STATE_FILE));
+        this.state = state;
         pacer = new Pacer(config, state, Clock.systemUTC());
         if (config.none()) {
             LOG.log(Level.INFO, "no rate limits (RATE_LIMIT, DOMAIN_RATE_LIMITS): sending as fast as the workers can");
@@ -58,6 +69,14 @@ public class RateLimits {
                     config.domains().isEmpty() ? "none" : config.domains().keySet(),
                     config.otherDomains().isEmpty() ? ""
                             : "; every other domain " + RateLimitConfig.describe(config.otherDomains()));
+        }
+    }
+
+    /** Keeps the file store's limiters for the next start. */
+    @PreDestroy
+    void stop() {
+        if (state instanceof MemoryLimitState memory) {
+            memory.save();
         }
     }
 

@@ -2,7 +2,6 @@ package dev.emailengine.pacing.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emailengine.pacing.entity.RateLimitStatus;
 import java.time.Duration;
@@ -109,10 +108,10 @@ class PacerTest {
         }
         pacer.throttled(null, "421 4.7.0 too fast");
         RateLimitStatus server = status(pacer, "server");
-        assertEquals(8, server.configuredPerSecond() == 0 ? 8 : -1);
+        assertEquals("", server.configured(), "nothing configured: throttling set this pace");
         assertEquals(4, server.effectivePerSecond(), 1e-9, "half of the 8/s it was sending at");
         assertInstanceOf(Pacer.Granted.class, pacer.admit("a", List.of("a@x.test")));
         assertInstanceOf(Pacer.Wait.class, pacer.admit("b", List.of("a@x.test")));
-        assertTrue(pacer.status().size() == 1);
+        assertEquals(1, pacer.status().size());
     }
 }
