@@ -148,6 +148,33 @@ class PacingIT {
         }
     }
 
+    /** A limit that cannot be read stops the deployment, and the log names the setting. */
+    @Test
+    @Timeout(300)
+    void anUnreadableLimitStopsTheStart() throws Exception {
+        try (var smtp = TestSmtpServer.onFreePort()) {
+            var env = settings(smtp, "pacing-bad");
+            env.put("DOMAIN_RATE_LIMITS", "gmail.com=fast");
+            // Payara Micro stays up without the application (it answers 404) or, in some
+            // releases, reports the failed deployment to PayaraProcess: either way, nothing runs.
+            PayaraProcess engine = null;
+            try {
+                engine = startFresh("pacing-bad", env);
+                assertEquals(404, engine.api().get("workers/status").status(), "the application must not run");
+            } catch (AssertionError e) {
+                if (!String.valueOf(e.getMessage()).contains("failed to deploy")) {
+                    throw e;
+                }
+            } finally {
+                if (engine != null) {
+                    engine.close();
+                }
+            }
+            String log = Files.readString(Path.of("target", "payara-pacing-bad.log"));
+            assertTrue(log.contains("DOMAIN_RATE_LIMITS for gmail.com: 'fast' is not a rate"), "see target/payara-pacing-bad.log");
+        }
+    }
+
     /**
      * Two instances on one database, RATE_LIMIT=20/s each: together at most 21 in any second. The
      * mean is only checked to be near: with no burst in a per-second window, the time between a

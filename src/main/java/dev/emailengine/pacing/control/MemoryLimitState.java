@@ -93,11 +93,8 @@ public class MemoryLimitState implements LimitState {
             var text = new StringBuilder();
             synchronized (this) {
                 long now = micros(clock.instant());
-                tats.forEach((row, tat) -> {
-                    if (tat > now) {
-                        text.append(tat).append(' ').append(row).append('\n');
-                    }
-                });
+                tats.values().removeIf(tat -> tat <= now); // idle: the same as never used
+                tats.forEach((row, tat) -> text.append(tat).append(' ').append(row).append('\n'));
             }
             Path temp = file.resolveSibling(file.getFileName() + ".tmp");
             Files.createDirectories(file.toAbsolutePath().getParent());

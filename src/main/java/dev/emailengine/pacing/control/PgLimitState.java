@@ -1,5 +1,6 @@
 package dev.emailengine.pacing.control;
 
+import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,6 +11,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 
@@ -25,6 +27,7 @@ import javax.sql.DataSource;
  */
 public class PgLimitState implements LimitState {
 
+    private static final System.Logger LOG = System.getLogger(PgLimitState.class.getName());
     private static final String TAKE = "WITH async AS (SELECT set_config('synchronous_commit', 'off', true)),"
             + " now AS (SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint AS us FROM async),"
             + " up AS (INSERT INTO rate_limit AS l (key, tat) SELECT ?, us + ? FROM now"
@@ -32,7 +35,11 @@ public class PgLimitState implements LimitState {
             + " WHERE greatest(l.tat, (SELECT us FROM now)) + ? - (SELECT us FROM now) <= ? RETURNING tat)"
             + " SELECT (SELECT count(*) FROM up), (SELECT us FROM now)";
 
+    /** How often this instance deletes limiters that have been idle a while (rows of domains met once). */
+    private static final long PURGE_EVERY_NANOS = 600_000_000_000L;
+
     private final Supplier<DataSource> database;
+    private final AtomicLong nextPurge = new AtomicLong(System.nanoTime());
 
     /** @param database asked on every use: the queue's database, which may answer only later */
     public PgLimitState(Supplier<DataSource> database) {
@@ -72,6 +79,7 @@ public class PgLimitState implements LimitState {
                     }
                 }
                 c.commit();
+                purgeIdle(c);
                 return null;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -79,6 +87,25 @@ public class PgLimitState implements LimitState {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("the rate limits could not be read from PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A row whose time is past is the same as no row (an idle limiter starts from now), so rows
+     * idle for a minute go: the default domain limit would otherwise keep one per domain ever met.
+     */
+    private void purgeIdle(Connection c) {
+        long due = nextPurge.get();
+        if (System.nanoTime() - due < 0 || !nextPurge.compareAndSet(due, System.nanoTime() + PURGE_EVERY_NANOS)) {
+            return;
+        }
+        try (PreparedStatement purge = c.prepareStatement("DELETE FROM rate_limit"
+                + " WHERE tat < (extract(epoch FROM clock_timestamp()) * 1000000)::bigint - 60000000")) {
+            purge.executeUpdate();
+            c.commit();
+        } catch (SQLException e) {
+            // Only housekeeping: the rows stay until the next try, and the reservation stands.
+            LOG.log(Level.DEBUG, "idle rate limits could not be purged: {0}", e.getMessage());
         }
     }
 

@@ -125,6 +125,19 @@ class PgLimitStateTest {
     }
 
     @Test
+    void idleLimitersAreDeleted() throws Exception {
+        try (Connection c = database.getConnection(); var sql = c.createStatement()) {
+            sql.execute("INSERT INTO rate_limit (key, tat) VALUES ('domain:once.test/5/s', 1)");
+        }
+        instance("50/s", null).admit("e1", List.of("a@x.test"));
+        try (Connection c = database.getConnection(); var sql = c.createStatement();
+                var rs = sql.executeQuery("SELECT count(*) FROM rate_limit WHERE key = 'domain:once.test/5/s'")) {
+            rs.next();
+            assertEquals(0, rs.getInt(1), "a row long past is the same as none");
+        }
+    }
+
+    @Test
     void aNewInstanceSeesTheStateOfTheOthers() {
         instance(null, "shared.test=1/m").admit("e1", List.of("a@shared.test"));
         Pacer other = instance(null, "shared.test=1/m");
