@@ -4,6 +4,8 @@
 #   bench/run.sh                                     # everything
 #   BENCH_ONLY=enqueue BENCH_PROFILE=1 bench/run.sh  # floor, before/after and a profile (~12 min)
 #   BENCH_ONLY=postgresql bench/run.sh               # the PostgreSQL store against the file store (~15 min)
+#   BENCH_ONLY=suppressions bench/run.sh             # enqueue with 1,000,000 suppressions vs none, both stores
+#   BENCH_ONLY=dkim bench/run.sh                     # end to end unsigned, RSA- and Ed25519-signed (~10 min)
 #   BENCH_ONLY=pacing bench/run.sh                   # rate limits: end to end without, accuracy with (~3 min)
 #
 # Builds the WAR if needed, then measures, each against a limit measured in the same run:
@@ -40,6 +42,15 @@
 #   (installed with apt-get like wrk: postgresql-client and postgresql-contrib, whose server
 #   package holds Debian's pgbench) and a PostgreSQL that lets that user create databases.
 #
+# BENCH_ONLY=suppressions measures enqueue with a large suppression list (bench/suppressions.sh):
+#   on each store, durable enqueue at C = 8 and 32 (workers paused) with an empty list, then again
+#   after BENCH_SUPPRESSIONS (1000000) entries were seeded behind the running instance (files
+#   written by bench/SeedSuppressions.java, ~5 GB of small files; PostgreSQL: generate_series).
+#   Needs psql like BENCH_ONLY=postgresql and the same BENCH_PG_* switches.
+# BENCH_ONLY=dkim measures what DKIM signing costs (bench/dkim.sh): three instances in turn on the
+# file store, each warmed BENCH_WARMUP seconds with the workers on, then end-to-end delivery of
+# BENCH_E2E emails to smtp-sink: unsigned, signed with a 2048-bit RSA key, and with an Ed25519
+# key; figures: emails/s and JVM CPU per email, signed against unsigned (target >= 0.8x).
 # BENCH_ONLY=pacing (bench/pacing.sh; none of the above but the sink's ceiling): end-to-end delivery
 #   of BENCH_E2E emails with no limit configured (the figure issue 15 must keep within 5 % of
 #   before), then RATE_LIMIT=BENCH_RATE/s (100) with BENCH_PACING_SECONDS (30) of mail queued:
@@ -75,7 +86,9 @@ FLOOR=${BENCH_FLOOR_PORT:-18481}
 SMTP=${BENCH_SMTP_PORT:-12525}
 ONLY=${BENCH_ONLY:-all}
 BASELINE=${BENCH_BASELINE:-e29b2be}
-[[ $ONLY == postgresql || $ONLY == pacing ]] && BASELINE=none
+# Modes with a script of their own (bench/<mode>.sh): no disk limits, floor or baseline.
+SOURCED=""
+case $ONLY in postgresql | dkim | suppressions | pacing) SOURCED=bench/$ONLY.sh BASELINE=none ;; esac
 PROFILE=${BENCH_PROFILE:-0}
 PROFILE_SETTLE=${BENCH_PROFILE_SETTLE:-20} # seconds of load under a throw-away recording first
 export NUM_WORKERS=${NUM_WORKERS:-3}
@@ -99,7 +112,7 @@ if ! command -v wrk >/dev/null || [[ ! -x $SINK || ! -x $SOURCE ]]; then
     fi
 fi
 command -v curl >/dev/null || fail "needs curl"
-if [[ $ONLY == postgresql ]] && ! { command -v pgbench && command -v psql; } >/dev/null; then
+if [[ $ONLY == postgresql || $ONLY == suppressions ]] && ! { command -v pgbench && command -v psql; } >/dev/null; then
     if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
         say "installing psql and pgbench (postgresql-client, postgresql-contrib) with apt-get"
         apt-get update -qq
@@ -111,8 +124,8 @@ fi
 for tool in javac jar jcmd; do
     command -v "$tool" >/dev/null || fail "needs a full JDK 17 ($tool is missing)"
 done
-[[ $ONLY == all || $ONLY == enqueue || $ONLY == postgresql || $ONLY == pacing ]] \
-    || fail "BENCH_ONLY must be enqueue, postgresql or pacing (or unset for everything)"
+[[ $ONLY == all || $ONLY == enqueue || -n $SOURCED ]] \
+    || fail "BENCH_ONLY must be enqueue, postgresql, dkim, suppressions or pacing (or unset for everything)"
 HTTP_B=${BENCH_HTTP_PORT_B:-18482}
 for port in "$HTTP" "$FLOOR" "$SMTP" $([[ $ONLY == postgresql ]] && echo "$HTTP_B"); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
@@ -309,7 +322,7 @@ report() {
 
 # --- builds: the floor app and the baseline, before anything is measured ------------------------
 WHO=build
-if [[ $ONLY != postgresql && $ONLY != pacing ]]; then
+if [[ -z $SOURCED ]]; then
     api_jar=$(find "${M2_REPO:-$HOME/.m2/repository}/jakarta/platform/jakarta.jakartaee-api" \
         -name 'jakarta.jakartaee-api-10*.jar' ! -name '*-sources.jar' ! -name '*-javadoc.jar' 2>/dev/null | sort | tail -n 1 || true)
     if [[ -z $api_jar ]]; then
@@ -346,7 +359,7 @@ fi
 # --- 0. limits ---------------------------------------------------------------------------------
 WHO=limits
 declare -A DISK
-if [[ $ONLY != postgresql && $ONLY != pacing ]]; then
+if [[ -z $SOURCED ]]; then
     for c in 1 8 32; do
         DISK[$c]=$(java bench/DiskLimit.java "$WORK/disk" "$c" 5)
         say "disk: $c writer(s): ${DISK[$c]} durable small-file writes/s"
@@ -356,7 +369,7 @@ if [[ $ONLY != postgresql && $ONLY != pacing ]]; then
     say "file system: 4 writers: $CREATE small-file creates+renames/s without fsync"
 fi
 start_sink
-if [[ $ONLY != enqueue ]]; then
+if [[ $ONLY != enqueue && $ONLY != suppressions ]]; then
     t0=$(now)
     "$SOURCE" -d -s 16 -m "$E2E" -l 1000 -f bench@bench.test -t sink@bench.test "127.0.0.1:$SMTP"
     SINK_CEILING=$(awk -v n="$E2E" -v s="$(elapsed "$t0" "$(now)")" 'BEGIN { printf "%.0f", n / s }')
@@ -427,14 +440,9 @@ enqueue_bulk() { # count
     done
 }
 
-if [[ $ONLY == postgresql ]]; then
-    # shellcheck source=bench/postgresql.sh
-    source bench/postgresql.sh
-    exit 0
-fi
-if [[ $ONLY == pacing ]]; then
-    # shellcheck source=bench/pacing.sh
-    source bench/pacing.sh
+if [[ -n $SOURCED ]]; then
+    # shellcheck disable=SC1090
+    source "$SOURCED"
     exit 0
 fi
 

@@ -34,6 +34,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
             @Tag(name = "Queue", description = "Queue statistics and dead letters"),
             @Tag(name = "Workers", description = "Delivery workers"),
             @Tag(name = "Templates", description = "Mustache templates"),
+            @Tag(name = "Suppressions", description = "Addresses never mailed again: hard bounces and operators' entries"),
             @Tag(name = "Service", description = "Index, health and documentation")
         },
         security = {@SecurityRequirement(name = "bearer"), @SecurityRequirement(name = "apiKey")},

@@ -18,11 +18,15 @@ import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -50,6 +54,7 @@ class ApiContractIT extends DeployedService {
         assertFalse(index.getString("version").isBlank());
         assertEquals("/docs", index.getString("documentation"));
         assertEquals("POST /email", index.getJsonObject("endpoints").getString("send_email"));
+        assertEquals("GET|POST /suppressions", index.getJsonObject("endpoints").getString("suppressions"));
 
         JsonObject accepted = api.post("email", README_EXAMPLE).json();
         assertEquals(Set.of("request_id", "message", "status", "timestamp"), accepted.keySet());
@@ -127,6 +132,8 @@ class ApiContractIT extends DeployedService {
                 Map.entry("/dead-letter", Set.of(PathItem.HttpMethod.GET)),
                 Map.entry("/dead-letter/{id}/retry", Set.of(PathItem.HttpMethod.POST)),
                 Map.entry("/dead-letter/retry-all", Set.of(PathItem.HttpMethod.POST)),
+                Map.entry("/suppressions", Set.of(PathItem.HttpMethod.GET, PathItem.HttpMethod.POST)),
+                Map.entry("/suppressions/{address}", Set.of(PathItem.HttpMethod.DELETE)),
                 Map.entry("/docs", Set.of(PathItem.HttpMethod.GET)));
         expected.forEach((path, methods) -> {
             PathItem item = openApi.getPaths().get(path);
@@ -144,7 +151,8 @@ class ApiContractIT extends DeployedService {
         assertTrue(schema.getProperties().keySet().containsAll(List.of("to_email", "subject", "body", "format",
                 "priority", "template_name", "template_vars", "cc", "bcc", "attachments", "send_at")));
         assertTrue(openApi.getComponents().getSchemas().keySet().containsAll(List.of("AcceptedEmail",
-                "AcceptedBatch", "EmailDetails", "QueueStatus", "Health", "WorkersStatus", "Problem")));
+                "AcceptedBatch", "EmailDetails", "QueueStatus", "Health", "WorkersStatus", "Problem", "Suppression",
+                "SuppressionPage", "SuppressionRequest")));
         assertEquals(Set.of("bearer", "apiKey"), openApi.getComponents().getSecuritySchemes().keySet());
         assertEquals(List.of("to_email"), schema.getRequired());
     }
@@ -191,7 +199,9 @@ class ApiContractIT extends DeployedService {
             new String[] {"POST", "workers/pause"}, new String[] {"POST", "workers/resume"},
             new String[] {"POST", "process-batch"}, new String[] {"GET", "dead-letter"},
             new String[] {"POST", "dead-letter/retry-all"},
-            new String[] {"POST", "dead-letter/batch_1795000000000_deadbeef/retry"});
+            new String[] {"POST", "dead-letter/batch_1795000000000_deadbeef/retry"},
+            new String[] {"GET", "suppressions"}, new String[] {"POST", "suppressions"},
+            new String[] {"DELETE", "suppressions/auth-probe@example.com"}, new String[] {"GET", "dkim"});
 
     @Test
     void withApiKeysEveryProtectedEndpointRefusesAMissingWrongOrMisSizedKeyAndAcceptsTheRightOne() {
@@ -330,6 +340,17 @@ class ApiContractIT extends DeployedService {
                         "recipients[1].to_email"),
                 bad("bulk without recipients", "emails", "{\"subject\": \"s\", \"body\": \"b\", \"recipients\": []}", 400,
                         "recipients"),
+                bad("suppression of a malformed address", "suppressions", "{\"address\": \"not-an-address\"}", 422,
+                        "address"),
+                bad("suppression of an address with CR/LF", "suppressions",
+                        "{\"address\": \"a@example.com\\r\\nBcc: v@example.com\"}", 422, "address"),
+                bad("suppression of a path", "suppressions", "{\"address\": \"../../queue/x@y\"}", 422, "address"),
+                bad("suppression without an address", "suppressions", "{\"reason\": \"complaint\"}", 400, "address"),
+                bad("suppression without a body", "suppressions", "", 400, "body"),
+                bad("suppression with a reason over 1,000 characters", "suppressions",
+                        "{\"address\": \"a@example.com\", \"reason\": \"" + "r".repeat(1001) + "\"}", 400, "reason"),
+                bad("suppression over 16 KiB", "suppressions",
+                        "{\"address\": \"a@example.com\", \"reason\": \"" + "r".repeat(20_000) + "\"}", 413, "body"),
                 bad("bulk with attachments", "emails", "{\"subject\": \"s\", \"body\": \"b\", \"recipients\": [{\"to_email\":"
                         + " \"a@example.com\"}], \"attachments\": [{\"content_base64\": \"YQ==\"}]}", 400, "attachments"));
     }
@@ -368,5 +389,175 @@ class ApiContractIT extends DeployedService {
                 + "\"body\": \"b\", \"campaign\": \"nov\", \"batch_size\": 5}");
         assertEquals(200, extra.status(), extra.body());
         smtp.awaitTo("extra-field@example.com", 1, Duration.ofSeconds(30));
+    }
+
+    /** Addresses of this run only: the suite's servers may share a data directory. */
+    private static String unique(String local) {
+        return local + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void suppressionsAreAddedListedSearchedPagedAndRemovedOverTheApi() {
+        Api api = api();
+        OpenApiSchemas schemas = OpenApiSchemas.of(api.withKey(null).get("openapi").body());
+        String tag = unique("supp");
+        var added = new ArrayList<String>();
+        try {
+            Api.Reply created = api.post("suppressions", "{\"address\": \"First." + tag + "@EXAMPLE.com\", "
+                    + "\"reason\": \"complaint\"}");
+            assertEquals(201, created.status(), created.body());
+            assertEquals(List.of(), schemas.problems("Suppression", created.body()));
+            String first = "First." + tag + "@example.com";
+            added.add(first);
+            assertEquals(first, created.json().getString("address"), "the domain is lower-cased, the local part kept");
+            assertEquals("complaint", created.json().getString("reason"));
+            assertEquals("operator", created.json().getString("source"));
+            assertNotNull(Instant.parse(created.json().getString("created_at")));
+
+            Api.Reply again = api.post("suppressions", "{\"address\": \"First." + tag + "@example.COM\", "
+                    + "\"reason\": \"another\"}");
+            assertEquals(200, again.status(), again.body());
+            assertEquals(created.json(), again.json(), "the first entry stays");
+
+            for (int i = 0; i < 4; i++) {
+                String address = "n" + i + "." + tag + "@example.com";
+                assertEquals(201, api.post("suppressions", "{\"address\": \"" + address + "\"}").status());
+                added.add(address);
+            }
+            String percent = "p%c_t." + tag + "@example.com";
+            assertEquals(201, api.post("suppressions", "{\"address\": \"" + percent + "\"}").status());
+            added.add(percent);
+
+            var listed = new HashSet<String>();
+            String cursor = null;
+            int pages = 0;
+            do {
+                Api.Reply page = api.get("suppressions?limit=2&search=" + tag.toUpperCase(Locale.ROOT)
+                        + (cursor == null ? "" : "&cursor=" + cursor));
+                assertEquals(200, page.status(), page.body());
+                assertEquals(List.of(), schemas.problems("SuppressionPage", page.body()));
+                JsonObject json = page.json();
+                assertTrue(json.getJsonArray("suppressions").size() <= 2, page.body());
+                assertEquals(json.getJsonArray("suppressions").size(), json.getInt("count"));
+                json.getJsonArray("suppressions").getValuesAs(JsonObject.class)
+                        .forEach(e -> assertTrue(listed.add(e.getString("address")), "twice: " + e));
+                cursor = json.containsKey("next_cursor") ? json.getString("next_cursor") : null;
+                assertTrue(++pages < 50);
+            } while (cursor != null);
+            assertEquals(Set.copyOf(added), listed);
+
+            for (String wildcard : List.of("%25", "_", "%5C")) {
+                JsonObject found = api.get("suppressions?limit=1000&search=" + wildcard).json();
+                String literal = java.net.URLDecoder.decode(wildcard, java.nio.charset.StandardCharsets.UTF_8);
+                found.getJsonArray("suppressions").getValuesAs(JsonObject.class).forEach(e -> assertTrue(
+                        e.getString("address").contains(literal), wildcard + " matched " + e.getString("address")));
+            }
+            assertTrue(api.get("suppressions?limit=1000&search=%25c_t." + tag).body().contains(tag));
+
+            assertEquals(204, api.delete("suppressions/" + first.replace("example.com", "Example.Com")).status());
+            assertEquals(404, api.delete("suppressions/" + first).status());
+            assertEquals(0, api.get("suppressions?search=first." + tag).json().getInt("count"));
+        } finally {
+            added.forEach(address -> api.delete("suppressions/" + encode(address)));
+        }
+    }
+
+    private static String encode(String pathSegment) {
+        return java.net.URLEncoder.encode(pathSegment, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    @Test
+    void hostileSuppressionQueriesAndPathsAreRefusedByNameAndTouchNothing() {
+        Api api = api();
+        var disk = new QueueDirectory();
+        Set<String> before = disk.allIds();
+        Map<String, String> refused = Map.of(
+                "suppressions?limit=0", "limit", "suppressions?limit=1001", "limit", "suppressions?limit=ten", "limit",
+                "suppressions?cursor=not*a*cursor", "cursor", "suppressions?cursor=Li4vLi4vcXVldWU", "cursor",
+                "suppressions?search=a%00b", "search", "suppressions?search=" + "s".repeat(400), "search");
+        refused.forEach((query, field) -> {
+            Api.Reply reply = api.get(query);
+            assertEquals(400, reply.status(), query + ": " + reply.body());
+            assertEquals("application/problem+json", reply.contentType());
+            assertEquals(field, reply.json().getJsonArray("errors").getJsonObject(0).getString("field"), reply.body());
+        });
+        Api.Reply malformed = api.delete("suppressions/not-an-address");
+        assertEquals(422, malformed.status(), malformed.body());
+        assertEquals("address", malformed.json().getJsonArray("errors").getJsonObject(0).getString("field"));
+        for (String traversal : List.of("suppressions/..%2F..%2Fqueue", "suppressions/..%2F..%2Fx%40example.com",
+                "suppressions/%2e%2e%2fqueue%40example.com")) {
+            int status = api.delete(traversal).status();
+            assertTrue(status == 400 || status == 404 || status == 422, traversal + " answered " + status);
+        }
+        assertEquals(before, disk.allIds(), "nothing in the queue was touched");
+    }
+
+    @Test
+    void anEmailToASuppressedAddressIsRefusedAndABulkSkipsItsSuppressedRecipients() {
+        Api api = api();
+        String gone = unique("gone") + "@example.com";
+        String ok = unique("ok");
+        assertEquals(201, api.post("suppressions", "{\"address\": \"" + gone + "\", \"reason\": \"550 5.1.1 "
+                + "user unknown\"}").status());
+        try {
+            var disk = new QueueDirectory();
+            Set<String> before = disk.allIds();
+            int total = api.get("status").json().getInt("total_emails");
+
+            Api.Reply single = api.post("email", "{\"to_email\": \"" + gone.replace("example.com", "EXAMPLE.com")
+                    + "\", \"subject\": \"s\", \"body\": \"b\"}");
+            assertEquals(422, single.status(), single.body());
+            assertEquals("application/problem+json", single.contentType());
+            JsonObject error = single.json().getJsonArray("errors").getJsonObject(0);
+            assertEquals("to_email", error.getString("field"));
+            assertTrue(error.getString("message").contains("550 5.1.1 user unknown"), single.body());
+            Api.Reply cc = api.post("email", "{\"to_email\": \"" + ok + "@example.com\", \"cc\": [\"x@example.com\", "
+                    + "\"Gone <" + gone + ">\"], \"subject\": \"s\", \"body\": \"b\"}");
+            assertEquals(422, cc.status(), cc.body());
+            assertEquals("cc[1]", cc.json().getJsonArray("errors").getJsonObject(0).getString("field"));
+            Api.Reply sharedBcc = api.post("emails", "{\"subject\": \"s\", \"body\": \"b\", \"bcc\": \"" + gone
+                    + "\", \"recipients\": [{\"to_email\": \"" + ok + "@example.com\"}]}");
+            assertEquals(422, sharedBcc.status(), sharedBcc.body());
+            assertEquals("bcc[0]", sharedBcc.json().getJsonArray("errors").getJsonObject(0).getString("field"));
+            Api.Reply onlySuppressed = api.post("emails", "{\"subject\": \"s\", \"body\": \"b\", \"recipients\": "
+                    + "[{\"to_email\": \"" + gone + "\"}]}");
+            assertEquals(200, onlySuppressed.status(), onlySuppressed.body());
+            assertEquals(0, onlySuppressed.json().getInt("count"));
+            assertEquals(0, onlySuppressed.json().getJsonArray("request_ids").size());
+            assertEquals(gone, onlySuppressed.json().getJsonArray("suppressed").getJsonObject(0).getString("to_email"));
+            assertEquals(before, disk.allIds(), "nothing is queued for a suppressed recipient");
+            assertEquals(total, api.get("status").json().getInt("total_emails"));
+
+            String mixed = "{\"subject\": \"s\", \"body\": \"b\", \"recipients\": ["
+                    + "{\"to_email\": \"" + ok + "-1@example.com\"}, {\"to_email\": \"" + gone + "\"}, "
+                    + "{\"to_email\": \"" + ok + "-2@example.com\"}]}";
+            Api.Reply bulk = api.post("emails", mixed, "Idempotency-Key", ok);
+            assertEquals(200, bulk.status(), bulk.body());
+            OpenApiSchemas schemas = OpenApiSchemas.of(api.withKey(null).get("openapi").body());
+            assertEquals(List.of(), schemas.problems("AcceptedBatch", bulk.body()));
+            assertEquals(2, bulk.json().getInt("count"));
+            JsonObject skipped = bulk.json().getJsonArray("suppressed").getJsonObject(0);
+            assertEquals(Set.of("to_email", "reason"), skipped.keySet());
+            assertEquals(gone, skipped.getString("to_email"));
+            assertTrue(skipped.getString("reason").startsWith("550 5.1.1 user unknown"), bulk.body());
+            smtp.awaitTo(ok + "-1@example.com", 1, Duration.ofSeconds(30));
+            smtp.awaitTo(ok + "-2@example.com", 1, Duration.ofSeconds(30));
+            var queued = new HashSet<>(disk.allIds());
+            queued.removeAll(before);
+            assertEquals(2, queued.size(), "only the two others were queued");
+            Api.Reply repeat = api.post("emails", mixed, "Idempotency-Key", ok);
+            assertEquals(bulk.json().getJsonArray("request_ids"), repeat.json().getJsonArray("request_ids"));
+            assertEquals(bulk.json().getJsonArray("suppressed"), repeat.json().getJsonArray("suppressed"),
+                    "a repeat names the suppressed recipients too");
+
+            Api.Reply clean = api.post("emails", "{\"subject\": \"s\", \"body\": \"b\", \"recipients\": "
+                    + "[{\"to_email\": \"" + ok + "-3@example.com\"}]}");
+            assertEquals(0, clean.json().getJsonArray("suppressed").size(), "suppressed is always there");
+        } finally {
+            assertEquals(204, api.delete("suppressions/" + gone).status());
+        }
+        Api.Reply afterRemoval = api.post("email", "{\"to_email\": \"" + gone + "\", \"subject\": \"s\", \"body\": \"b\"}");
+        assertEquals(200, afterRemoval.status(), afterRemoval.body());
+        smtp.awaitTo(gone, 1, Duration.ofSeconds(30));
     }
 }

@@ -31,7 +31,7 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("dev.emailengine.access..", "dev.emailengine.dispatch..",
                         "dev.emailengine.docs..", "dev.emailengine.emails..", "dev.emailengine.health..",
                         "dev.emailengine.metrics..", "dev.emailengine.queue..",
-                        "dev.emailengine.templates..")
+                        "dev.emailengine.suppressions..", "dev.emailengine.templates..")
                 .check(CLASSES);
     }
 
@@ -39,6 +39,14 @@ class ArchitectureTest {
     void stateChangingComponentsDoNotCallTheOnesThatWatch() {
         noClasses().that().resideInAnyPackage("dev.emailengine.queue..", "dev.emailengine.dispatch..")
                 .should().dependOnClassesThat().resideInAPackage("dev.emailengine.metrics..")
+                .check(CLASSES);
+    }
+
+    /** A hard bounce reaches the suppression list as an event it observes, never as a call from delivery. */
+    @Test
+    void deliveryDoesNotCallTheSuppressionList() {
+        noClasses().that().resideInAnyPackage("dev.emailengine.queue..", "dev.emailengine.dispatch..")
+                .should().dependOnClassesThat().resideInAPackage("dev.emailengine.suppressions..")
                 .check(CLASSES);
     }
 }

@@ -1,5 +1,6 @@
 package dev.emailengine;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -16,6 +17,7 @@ import jakarta.mail.Message.RecipientType;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.io.ByteArrayOutputStream;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -175,6 +177,126 @@ class EmailDeliveryIT extends DeployedService {
         Path file = Path.of(System.getProperty("it.data.dir"), "dead_letter", id + ".json");
         assertTrue(Files.readString(file).contains("user unknown"), "the dead letter on disk keeps the reply");
         assertTrue(Files.readString(file).contains("\"to_email\""), "and the original payload");
+    }
+
+    /** The recipients of GET /email/{id} as address -> "state enhanced_status". */
+    private static Map<String, String> outcomes(JsonObject details) {
+        var outcomes = new TreeMap<String, String>();
+        for (var r : details.getJsonArray("recipients").getValuesAs(JsonObject.class)) {
+            outcomes.put(r.getString("address"), r.getString("kind") + " " + r.getString("state") + " "
+                    + r.getString("enhanced_status", "-"));
+        }
+        return outcomes;
+    }
+
+    @Test
+    void aCcRefusedWith511BouncesWhileTheToRecipientGetsTheEmailExactlyOnce() {
+        String to = recipient("outcome-to");
+        String cc = recipient("policy-550-5.1.1-gone");
+        String id = accepted("{\"to_email\": \"%s\", \"cc\": [\"%s\"], \"subject\": \"partial\", \"body\": \"x\"}"
+                .formatted(to, cc)).getString("request_id");
+
+        JsonObject sent = awaitState(id, "sent");
+
+        assertEquals(1, smtp.to(to).size(), "the to recipient got it once");
+        assertEquals(List.of(), smtp.to(cc));
+        assertEquals(Map.of(to, "to sent -", cc, "cc bounced 5.1.1"), outcomes(sent), sent.toString());
+        JsonObject bounced = sent.getJsonArray("recipients").getJsonObject(1);
+        assertTrue(bounced.getString("reply").startsWith("550 5.1.1"), bounced.toString());
+        assertNotNull(Instant.parse(bounced.getString("updated_at")));
+        assertEquals(0, sent.getInt("retry_count"));
+        JsonArray attempts = sent.getJsonArray("attempts");
+        assertEquals(1, attempts.size(), sent.toString());
+        assertEquals("SENT", attempts.getJsonObject(0).getString("outcome"));
+
+        // The hard bounce put cc on the suppression list, with the reply and the email that bounced...
+        var api = new Api(base);
+        JsonObject entry = await("the bounced cc on the suppression list").atMost(DELIVERY_DEADLINE)
+                .until(() -> api.get("suppressions?search=" + URLEncoder.encode(cc, StandardCharsets.UTF_8)).json().getJsonArray("suppressions"), e -> !e.isEmpty())
+                .getJsonObject(0);
+        assertEquals(cc, entry.getString("address"));
+        assertEquals("bounce", entry.getString("source"));
+        assertEquals(id, entry.getString("email_id"));
+        assertTrue(entry.getString("reason").startsWith("550 5.1.1"), entry.toString());
+        // ...so the next email to it is refused, naming the field and why, while the to recipient still gets mail.
+        Api.Reply again = api.post("email", "{\"to_email\": \"%s\", \"subject\": \"again\", \"body\": \"x\"}"
+                .formatted(cc));
+        assertEquals(422, again.status(), again.body());
+        JsonObject error = again.json().getJsonArray("errors").getJsonObject(0);
+        assertEquals("to_email", error.getString("field"));
+        assertTrue(error.getString("message").contains("5.1.1"), again.body());
+        accepted("{\"to_email\": \"%s\", \"subject\": \"still fine\", \"body\": \"x\"}".formatted(to));
+    }
+
+    @Test
+    void aTransientReplyToOneRecipientIsRetriedForThatRecipientAlone() throws Exception {
+        String to = recipient("retry-to");
+        String cc = recipient("first-451-4.3.0-later");
+        String id = accepted("{\"to_email\": \"%s\", \"cc\": [\"%s\"], \"subject\": \"again\", \"body\": \"x\"}"
+                .formatted(to, cc)).getString("request_id");
+
+        JsonObject sent = awaitState(id, "sent");
+
+        assertEquals(1, smtp.to(to).size(), "the recipient that had it was not sent it again");
+        assertEquals(1, smtp.to(cc).size());
+        assertEquals(to, smtp.to(cc).get(0).message().getHeader("To", null), "the retry keeps the headers");
+        assertEquals(smtp.to(to).get(0).messageId(), smtp.to(cc).get(0).messageId(), "and the Message-ID");
+        assertEquals(Map.of(to, "to sent -", cc, "cc sent -"), outcomes(sent), sent.toString());
+        assertEquals(1, sent.getInt("retry_count"));
+        JsonArray attempts = sent.getJsonArray("attempts");
+        assertEquals(2, attempts.size(), sent.toString());
+        assertEquals("TRANSIENT_FAILURE", attempts.getJsonObject(0).getString("outcome"));
+        assertEquals(451, attempts.getJsonObject(0).getInt("smtp_code"));
+        assertEquals("4.3.0", attempts.getJsonObject(0).getString("enhanced_status"));
+    }
+
+    /**
+     * 30 % of RCPTs answered {@code 451 4.7.1} (a seeded random draw): throttling costs time, never
+     * an attempt. THROTTLE_DELAY is 1 s in this deployment.
+     */
+    @Test
+    void withThirtyPercentThrottlingEveryEmailArrivesOnceWithoutSpendingARetry() {
+        int before = smtp.throttledReplies();
+        var ids = new ArrayList<String>();
+        var recipients = new ArrayList<String>();
+        for (int i = 0; i < 30; i++) {
+            String to = recipient("throttle30-" + i);
+            recipients.add(to);
+            ids.add(post(to, "throttled " + i));
+        }
+        var throttledAttempts = new ArrayList<JsonObject>();
+        for (String id : ids) {
+            JsonObject sent = new Api(base).awaitState(id, "sent", Duration.ofSeconds(90));
+            assertEquals(0, sent.getInt("retry_count"), "throttling spent a retry of " + sent);
+            sent.getJsonArray("attempts").getValuesAs(JsonObject.class).stream()
+                    .filter(a -> a.getString("outcome").equals("THROTTLED")).forEach(throttledAttempts::add);
+        }
+        for (String to : recipients) {
+            assertEquals(1, smtp.to(to).size(), to);
+        }
+        assertTrue(smtp.throttledReplies() > before, "the server never throttled; the test proved nothing");
+        assertEquals(smtp.throttledReplies() - before, throttledAttempts.size(),
+                "every throttling reply is a THROTTLED attempt");
+        throttledAttempts.forEach(a -> {
+            assertEquals(451, a.getInt("smtp_code"));
+            assertEquals("4.7.1", a.getString("enhanced_status"));
+        });
+        JsonArray dead = new Api(base).get("dead-letter?limit=1000").json().getJsonArray("emails");
+        assertTrue(dead.stream().noneMatch(e -> ids.contains(e.asJsonObject().getString("request_id"))));
+    }
+
+    @Test
+    void aPolicyRefusal571IsDeadWithItsEnhancedStatus() {
+        String to = recipient("policy-554-5.7.1-spam");
+        String id = post(to, "refused");
+
+        JsonObject dead = awaitState(id, "dead");
+
+        JsonObject attempt = dead.getJsonArray("attempts").getJsonObject(0);
+        assertEquals("PERMANENT_FAILURE", attempt.getString("outcome"));
+        assertEquals(554, attempt.getInt("smtp_code"));
+        assertEquals("5.7.1", attempt.getString("enhanced_status"));
+        assertEquals(Map.of(to, "to failed 5.7.1"), outcomes(dead), "refused by policy: failed, not a bounce");
     }
 
     @Test

@@ -7,13 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import dev.emailengine.dkim.control.DkimTestKeys;
 import dev.emailengine.testing.Api;
+import dev.emailengine.testing.DkimVerifier;
 import dev.emailengine.testing.FreePorts;
 import dev.emailengine.testing.TestDatabase;
+import dev.emailengine.testing.TestSmtpServer;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
@@ -26,8 +31,10 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -44,8 +51,9 @@ import org.junit.jupiter.api.Test;
  * over implicit TLS; and SIGTERM must stop everything it started. Every start also checks that no
  * client is answered 404 while the server deploys and that run.sh reports the service up only
  * once GET /health answers; the login run checks that nothing written is open to other users or
- * holds the SMTP password; and a deployment that fails makes run.sh exit at once, not at its
- * start-up deadline.
+ * holds the SMTP password; a deployment that fails makes run.sh exit at once, not at its
+ * start-up deadline; and with DKIM keys every message leaves signed (a key that cannot be read
+ * is such a failed deployment).
  */
 class RunScriptIT {
 
@@ -154,7 +162,21 @@ class RunScriptIT {
     void aFailedDeploymentEndsRunShWithAnErrorLongBeforeItsDeadline() throws Exception {
         // A key under 16 characters passes run.sh and fails the application's deployment: the port
         // then never answers, so only the log can tell run.sh to give up.
-        Path log = Path.of("target", "run-script-failed-deploy.log");
+        assertDeploymentFails("failed-deploy", Map.of("API_KEYS", "too-short"), "API_KEYS");
+    }
+
+    @Test
+    void aDkimKeyThatCannotBeReadStopsTheStartRatherThanSendingUnsigned() throws Exception {
+        Path absent = Path.of("target", "no-such-dkim-key.pem").toAbsolutePath();
+        String output = assertDeploymentFails("dkim-missing-key", Map.of("SENDER_EMAIL", "news@example.org",
+                "DKIM_SELECTOR", "mail2026", "DKIM_PRIVATE_KEY", absent.toString()), "DKIM is misconfigured");
+        assertTrue(output.contains(absent.toString()), "the message names the file:\n" + output);
+    }
+
+    /** Starts run.sh with settings the application refuses; returns run.sh's output. */
+    private static String assertDeploymentFails(String name, Map<String, String> settings, String expected)
+            throws Exception {
+        Path log = Path.of("target", "run-script-" + name + ".log");
         Path data = Files.createTempDirectory(Path.of("target"), "run-script-data-");
         var builder = new ProcessBuilder("bash", "run.sh").redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
@@ -164,7 +186,7 @@ class RunScriptIT {
         env.put("DATA_DIR", data.toString());
         env.put("GREENMAIL_SMTP_PORT", String.valueOf(FreePorts.any()));
         env.put("GREENMAIL_API_PORT", String.valueOf(FreePorts.any()));
-        env.put("API_KEYS", "too-short");
+        env.putAll(settings);
         Process process = builder.start();
         try {
             assertTrue(process.waitFor(START_DEADLINE.dividedBy(2).toSeconds(), TimeUnit.SECONDS),
@@ -172,10 +194,72 @@ class RunScriptIT {
             assertEquals(1, process.exitValue(), Files.readString(log));
             String output = Files.readString(log);
             assertTrue(output.contains("the application failed to deploy"), output);
+            assertTrue(output.contains(expected), "the cause, '" + expected + "', is not in the output:\n" + output);
             assertFalse(output.contains("Email Engine is up"), output);
             assertFalse(FreePorts.listening(httpPort), "Payara Micro outlived run.sh");
+            return output;
         } finally {
             process.destroyForcibly();
+        }
+    }
+
+    /**
+     * Messages of every kind, sent through the real WAR to a real SMTP server with keys rotating
+     * (DKIM_KEYS lists the new selector first): each verifies with dkimpy given the records GET
+     * /dkim shows, signed by the new selector, and a message changed after capture does not.
+     */
+    @Test
+    void withDkimKeysEveryMessageLeavesSignedAndVerifiesIndependently() throws Exception {
+        // From RSA to Ed25519: the unit tests sign the composer's messages with both; here the new one signs.
+        KeyPair newer = DkimTestKeys.ed25519();
+        KeyPair older = DkimTestKeys.rsa(2048);
+        Path keys = Files.createTempDirectory(Path.of("target"), "dkim-keys-");
+        Path newKey = DkimTestKeys.pem(keys, "new.pem", newer);
+        Path oldKey = DkimTestKeys.pem(keys, "old.pem", older);
+        try (var smtp = TestSmtpServer.onFreePort(); var run = RunningScript.start("dkim", FreePorts.any(), Map.of(
+                "SMTP_SERVER", "127.0.0.1", "PORT", String.valueOf(smtp.port()), "SMTP_SECURITY", "none",
+                "SENDER_EMAIL", "news@example.org",
+                "DKIM_KEYS", "example.org:new2026:" + newKey + ";example.org:old2025:" + oldKey))) {
+            var api = new Api(run.url());
+            JsonArray records = api.get("dkim").json().getJsonArray("keys");
+            assertEquals(List.of("new2026 true", "old2025 false"), records.stream().map(JsonValue::asJsonObject)
+                    .map(r -> r.getString("selector") + " " + r.getBoolean("signing")).toList());
+            assertEquals(DkimTestKeys.txtRecord(newer), records.getJsonObject(0).getString("txt_record"));
+            assertEquals("new2026._domainkey.example.org", records.getJsonObject(0).getString("dns_name"));
+            Map<String, String> dns = Map.of("new2026._domainkey.example.org",
+                    records.getJsonObject(0).getString("txt_record"), "old2025._domainkey.example.org",
+                    records.getJsonObject(1).getString("txt_record"));
+
+            String pdf = Base64.getEncoder().encodeToString("%PDF-1.4 not really".getBytes(StandardCharsets.US_ASCII));
+            var bodies = Map.of(
+                    "plain@example.net", """
+                            {"to_email": "plain@example.net", "subject": "Plain", "body": "Hello\\n  spaced  line  "}""",
+                    "html@example.net", """
+                            {"to_email": "html@example.net", "subject": "HTML", "body": "<p>Hi</p>", "format": "html"}""",
+                    "multi@example.net", """
+                            {"to_email": "multi@example.net", "subject": "Both", "body": "<p>Hi</p>", "format": "multipart"}""",
+                    "attached@example.net", """
+                            {"to_email": "attached@example.net", "subject": "Report", "body": "see attached",
+                             "cc": ["cc@example.net"], "attachments": [{"filename": "résumé.pdf",
+                             "content_type": "application/pdf", "content_base64": "%s"}]}""".formatted(pdf),
+                    "unicode@example.net", """
+                            {"to_email": "unicode@example.net", "subject": "Grüße aus Köln 😀",
+                             "body": "Ärger? Nein.", "from_name": "Zoë Ünicode"}""");
+            for (String body : bodies.values()) {
+                assertEquals(200, api.post("email", body).status(), body);
+            }
+            for (String recipient : bodies.keySet()) {
+                var bytes = new ByteArrayOutputStream();
+                smtp.awaitMessageTo(recipient, Duration.ofSeconds(30)).writeTo(bytes);
+                byte[] received = bytes.toByteArray();
+                String text = new String(received, StandardCharsets.ISO_8859_1);
+                // The SMTP server adds its Received: line above the signature, as every relay may.
+                assertTrue(text.contains("\r\nDKIM-Signature: v=1; a=ed25519-sha256;") && text.contains("s=new2026;"), text);
+                assertEquals("pass", DkimVerifier.verdict(received, dns), recipient + ":\n" + text);
+                String altered = text.replaceFirst("Subject: ", "Subject: Re: ");
+                assertTrue(DkimVerifier.verdict(altered.getBytes(StandardCharsets.ISO_8859_1), dns).startsWith("fail"),
+                        recipient + " still verifies after its subject changed");
+            }
         }
     }
 

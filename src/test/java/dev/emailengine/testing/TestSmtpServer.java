@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -23,6 +24,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.RejectException;
@@ -40,6 +43,10 @@ import org.subethamail.smtp.server.SMTPServer;
  * <li>{@code gate-*}: 550 at RCPT until {@link #open(String)} lets that recipient through;</li>
  * <li>{@code greylist-*}: 451 4.7.1 at DATA until {@link #greylistFor(Duration)} (default 5 s) after
  * the server first saw that message, then accepted;</li>
+ * <li>{@code policy-CODE-X.Y.Z-*}: that reply at RCPT, every time ({@code policy-550-5.1.1-ann@...});
+ * {@code first-CODE-X.Y.Z-*}: that reply to the address's first RCPT only, then accepted;</li>
+ * <li>{@code throttle30-*}: {@code 451 4.7.1} at RCPT for 30 % of RCPTs, drawn from a seeded random
+ * sequence ({@link #throttledReplies()} counts them);</li>
  * <li>anything else: accepted.</li>
  * </ul>
  * Server-wide, {@link #busyFor(Duration)} answers every MAIL FROM with 421 for a while, as a
@@ -67,6 +74,10 @@ public final class TestSmtpServer implements AutoCloseable {
     private volatile Instant busyUntil = Instant.MIN;
     private final AtomicInteger busyReplies = new AtomicInteger();
     private final AtomicInteger holding = new AtomicInteger();
+    private static final Pattern POLICY = Pattern.compile("(policy|first)-([45]\\d\\d)-([45]\\.\\d{1,3}\\.\\d{1,3})-.*");
+    private final Set<String> firstRcptSeen = ConcurrentHashMap.newKeySet();
+    private final Random throttleDraws = new Random(15);
+    private final AtomicInteger throttledReplies = new AtomicInteger();
     private final CountDownLatch holdGate = new CountDownLatch(1);
     private final int smtpPort;
     private final ConnectionCountingProxy proxy;
@@ -134,6 +145,11 @@ public final class TestSmtpServer implements AutoCloseable {
     /** How many 421s {@link #busyFor} made the server answer. */
     public int busyReplies() {
         return busyReplies.get();
+    }
+
+    /** How many {@code throttle30-*} RCPTs were answered {@code 451 4.7.1}. */
+    public int throttledReplies() {
+        return throttledReplies.get();
     }
 
     public int connections() {
@@ -213,6 +229,15 @@ public final class TestSmtpServer implements AutoCloseable {
                 }
                 if (local.startsWith("gate-") && !openGates.contains(recipient)) {
                     throw new RejectException(550, "5.7.1 <" + recipient + ">: not accepted yet");
+                }
+                Matcher policy = POLICY.matcher(local);
+                if (policy.matches() && (policy.group(1).equals("policy") || firstRcptSeen.add(recipient))) {
+                    throw new RejectException(Integer.parseInt(policy.group(2)), policy.group(3) + " <" + recipient
+                            + ">: as its policy says");
+                }
+                if (local.startsWith("throttle30-") && throttleDraws.nextInt(100) < 30) {
+                    throttledReplies.incrementAndGet();
+                    throw new RejectException(451, "4.7.1 <" + recipient + ">: rate limited, try again later");
                 }
                 recipients.add(recipient);
             }

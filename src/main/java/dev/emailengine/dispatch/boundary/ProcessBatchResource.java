@@ -36,6 +36,7 @@ public class ProcessBatchResource {
                     case DEAD_LETTERED -> "Sending failed permanently; moved to the dead letters";
                     case DEFERRED_BY_OUTAGE -> "SMTP server unavailable; the email stays queued";
                     case DEFERRED_BY_THROTTLING -> "SMTP server is throttling; the email stays queued";
+                    case THROTTLED -> "SMTP server slowed this email down; it is tried again shortly, no retry spent";
                 }, true, run.id(), run.outcome().name().toLowerCase(Locale.ROOT)))
                 .orElseGet(() -> new BatchRun("No email is due; the queue is empty or waiting for retries", false, null,
                         null));

@@ -1,29 +1,39 @@
 package dev.emailengine.dispatch.control;
 
+import dev.emailengine.dispatch.control.SmtpReply.Meaning;
+import dev.emailengine.dispatch.control.TransactionReport.Verdict;
 import dev.emailengine.queue.control.MailQueue;
 import dev.emailengine.queue.entity.Attempt;
 import dev.emailengine.queue.entity.EmailEvent;
 import dev.emailengine.queue.entity.QueuedEmail;
+import dev.emailengine.queue.entity.Recipient;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * One attempt at one claimed email: compose, send, and tell the queue what became of it. The
- * email always leaves this method reported as sent, to be retried, dead, or held back by the
- * breaker (an outage or a throttling server): never still claimed, even when composing or
- * sending it ran out of memory.
+ * One attempt at one claimed email: compose, send to the recipients still to reach, and tell the
+ * queue what became of the email and of each recipient. The email always leaves this method
+ * reported as sent, to be retried, throttled, dead, or held back by the breaker (an outage or a
+ * throttling server): never still claimed, even when composing or sending it ran out of memory.
+ * <p>
+ * Each recipient is settled by its own reply ({@link SmtpReply.Meaning}); the email is sent once
+ * every recipient is finished and at least one accepted it, dead when none did. A transient reply
+ * for any recipient spends a retry; when only throttling replies stand in the way, the email goes
+ * back without spending one.
  */
 public class Deliverer {
 
     private static final System.Logger LOG = System.getLogger(Deliverer.class.getName());
 
     public enum Outcome {
-        SENT, RETRY_SCHEDULED, DEAD_LETTERED, DEFERRED_BY_OUTAGE, DEFERRED_BY_THROTTLING
+        SENT, RETRY_SCHEDULED, DEAD_LETTERED, DEFERRED_BY_OUTAGE, DEFERRED_BY_THROTTLING, THROTTLED
     }
 
     private final MailQueue queue;
@@ -52,31 +62,34 @@ public class Deliverer {
     public Outcome deliver(QueuedEmail email, SmtpConnection connection) {
         Instant claimed = clock.instant();
         long start = System.nanoTime();
+        List<String> envelope = email.unfinishedAddresses();
+        TransactionReport report;
         try {
-            connection.send(composer.compose(session, email), composer.envelope(email));
+            if (!envelope.isEmpty()) {
+                connection.send(composer.compose(session, email), composer.envelope(email));
+            }
+            report = TransactionReport.accepted(envelope);
+        } catch (SmtpUnavailableException e) {
+            return outage(email, DeliveryFailure.of(e).message());
         } catch (MessagingException | RuntimeException e) {
-            return failed(email, connection, DeliveryFailure.of(e));
+            report = TransactionReport.of(e, envelope);
         } catch (Error e) {
             // Out of memory on a huge email, a stack overflow in a library: that email's failure.
             // It goes back with a retry spent, so one that always does this ends as a dead letter.
             connection.close();
-            failed(email, connection, DeliveryFailure.of(e));
+            settle(email, TransactionReport.of(e, envelope), connection, claimed, start);
             throw e;
         }
-        breaker.recordSuccess();
-        queue.delivered(email, new Attempt(clock.instant(), Attempt.Outcome.SENT, 250, "accepted"));
-        Duration waited = Duration.between(email.nextAttemptAt(), claimed);
-        events.accept(new EmailEvent.Sent(email.id(), connection.owner(), Duration.ofNanos(System.nanoTime() - start),
-                waited.isNegative() ? Duration.ZERO : waited));
-        return Outcome.SENT;
+        return settle(email, report, connection, claimed, start);
     }
 
-    private Outcome failed(QueuedEmail email, SmtpConnection connection, DeliveryFailure failure) {
-        Outcome outcome = report(email, failure);
-        if (outcome == Outcome.RETRY_SCHEDULED || outcome == Outcome.DEAD_LETTERED) {
-            events.accept(new EmailEvent.Failed(email.id(), connection.owner(), outcome == Outcome.RETRY_SCHEDULED));
+    private Outcome outage(QueuedEmail email, String error) {
+        if (breaker.recordOutage(error)) {
+            LOG.log(Level.WARNING, "SMTP server unreachable: {0}; delivery pauses and probes from {1}", error,
+                    breaker.nextProbeAt());
         }
-        return outcome;
+        queue.defer(email);
+        return Outcome.DEFERRED_BY_OUTAGE;
     }
 
     /**
@@ -98,36 +111,96 @@ public class Deliverer {
         }
     }
 
-    private Outcome report(QueuedEmail email, DeliveryFailure failure) {
+    /** Records what the transaction did, then tells the watchers: events follow the state change they report. */
+    private Outcome settle(QueuedEmail email, TransactionReport report, SmtpConnection connection, Instant claimed,
+            long start) {
+        if (report.any(Meaning.ACCEPTED)) {
+            breaker.recordSuccess();
+        }
+        Outcome outcome = record(email, report, connection, claimed, start);
+        announce(email.id(), report);
+        return outcome;
+    }
+
+    private Outcome record(QueuedEmail email, TransactionReport report, SmtpConnection connection, Instant claimed,
+            long start) {
         Instant now = clock.instant();
-        if (failure.serverUnreachable()) {
-            if (breaker.recordOutage(failure.message())) {
-                LOG.log(Level.WARNING, "SMTP server unreachable: {0}; delivery pauses and probes from {1}",
-                        failure.message(), breaker.nextProbeAt());
+        QueuedEmail updated = email.withRecipients(Recipients.settle(email.recipientOutcomes(), report, now));
+        boolean unfinished = updated.recipients().stream().anyMatch(r -> !r.state().finished());
+        if (!unfinished) {
+            return finish(updated, Recipients.attempt(report, now, updated), connection, claimed, start);
+        }
+        if (report.any(Meaning.DEFERRED) || !report.any(Meaning.THROTTLED)) {
+            Attempt attempt = Recipients.attempt(report, now, Attempt.Outcome.TRANSIENT_FAILURE);
+            Optional<Instant> retryAt = retryPolicy.retryAt(email, now);
+            if (retryAt.isEmpty()) {
+                LOG.log(Level.WARNING, "{0} given up after {1} retries: {2}", email.id(), email.retryCount(),
+                        email.retryCount() >= email.maxRetries() ? "MAX_RETRIES used up" : "MAX_QUEUE_LIFETIME is over");
+                return finish(Recipients.giveUp(updated, now), attempt, connection, claimed, start);
             }
-            queue.defer(email);
-            return Outcome.DEFERRED_BY_OUTAGE;
+            queue.retryLater(updated, attempt, retryAt.get());
+            events.accept(new EmailEvent.Failed(email.id(), connection.owner(), true));
+            return Outcome.RETRY_SCHEDULED;
         }
-        if (failure.permanent()) {
-            queue.deadLetter(email,
-                    new Attempt(now, Attempt.Outcome.PERMANENT_FAILURE, failure.smtpCode(), failure.message()));
-            return Outcome.DEAD_LETTERED;
-        }
-        if (failure.throttling() && breaker.recordThrottling(email.id(), failure.message(), failure.serverBusy())) {
+        return throttled(email, updated, report, connection, claimed, start, now);
+    }
+
+    /**
+     * Only throttling replies stand between the email and its unfinished recipients: back without
+     * spending a retry. When every recipient was throttled the transaction as a whole was, which
+     * the breaker counts; a 421 holds every worker at once.
+     */
+    private Outcome throttled(QueuedEmail email, QueuedEmail updated, TransactionReport report,
+            SmtpConnection connection, Instant claimed, long start, Instant now) {
+        Attempt attempt = Recipients.attempt(report, now, Attempt.Outcome.THROTTLED);
+        Verdict reply = report.first(Meaning.THROTTLED);
+        boolean held = report.all(Meaning.THROTTLED)
+                && breaker.recordThrottling(email.id(), reply.text(), reply.serverWide());
+        if (held) {
             LOG.log(Level.WARNING, "{0} held back: the SMTP server is throttling ({1}); next try at {2}", email.id(),
-                    failure.message(), breaker.nextProbeAt());
-            queue.defer(email);
-            return Outcome.DEFERRED_BY_THROTTLING;
+                    reply.text(), breaker.nextProbeAt());
         }
-        var attempt = new Attempt(now, Attempt.Outcome.TRANSIENT_FAILURE, failure.smtpCode(), failure.message());
-        var retryAt = retryPolicy.retryAt(email, now);
-        if (retryAt.isEmpty()) {
-            LOG.log(Level.WARNING, "{0} given up after {1} retries: {2}", email.id(), email.retryCount(),
-                    email.retryCount() >= email.maxRetries() ? "MAX_RETRIES used up" : "MAX_QUEUE_LIFETIME is over");
-            queue.deadLetter(email, attempt);
-            return Outcome.DEAD_LETTERED;
+        Optional<Instant> next = retryPolicy.throttledRetryAt(email, now);
+        if (next.isEmpty()) {
+            LOG.log(Level.WARNING, "{0} given up: throttled until MAX_QUEUE_LIFETIME was over", email.id());
+            Attempt last = new Attempt(now, Attempt.Outcome.TRANSIENT_FAILURE, attempt.smtpCode(), attempt.message(),
+                    attempt.enhancedStatus());
+            return finish(Recipients.giveUp(updated, now), last, connection, claimed, start);
         }
-        queue.retryLater(email, attempt, retryAt.get());
-        return Outcome.RETRY_SCHEDULED;
+        queue.throttled(updated, attempt, next.get());
+        return held ? Outcome.DEFERRED_BY_THROTTLING : Outcome.THROTTLED;
+    }
+
+    /** Every recipient is finished: sent when at least one got it, dead when none did. */
+    private Outcome finish(QueuedEmail email, Attempt attempt, SmtpConnection connection, Instant claimed,
+            long start) {
+        if (email.recipients().stream().anyMatch(r -> r.state() == Recipient.State.SENT)) {
+            queue.delivered(email, attempt);
+            Duration waited = Duration.between(email.nextAttemptAt(), claimed);
+            events.accept(new EmailEvent.Sent(email.id(), connection.owner(),
+                    Duration.ofNanos(System.nanoTime() - start), waited.isNegative() ? Duration.ZERO : waited));
+            return Outcome.SENT;
+        }
+        queue.deadLetter(email, attempt);
+        events.accept(new EmailEvent.Failed(email.id(), connection.owner(), false));
+        return Outcome.DEAD_LETTERED;
+    }
+
+    /** Hard bounces for the suppression list, throttling for the rate limits. */
+    private void announce(String id, TransactionReport report) {
+        boolean serverThrottled = false;
+        for (var entry : report.verdicts().entrySet()) {
+            Verdict verdict = entry.getValue();
+            if (verdict.meaning() == Meaning.BOUNCED && verdict.own()) {
+                events.accept(new EmailEvent.Bounced(id, entry.getKey(), verdict.text()));
+            } else if (verdict.meaning() == Meaning.THROTTLED) {
+                if (verdict.own() && !verdict.serverWide()) {
+                    events.accept(new EmailEvent.Throttled(id, entry.getKey(), verdict.text()));
+                } else if (!serverThrottled) {
+                    serverThrottled = true;
+                    events.accept(new EmailEvent.Throttled(id, null, verdict.text()));
+                }
+            }
+        }
     }
 }

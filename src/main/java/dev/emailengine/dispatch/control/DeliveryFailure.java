@@ -19,7 +19,6 @@ public record DeliveryFailure(boolean permanent, Integer smtpCode, String messag
         String enhancedStatus) {
 
     private static final Pattern LEADING_CODE = Pattern.compile("^\\s*([245]\\d\\d)[\\s-]");
-    private static final Pattern ENHANCED_STATUS = Pattern.compile("^\\s*[245]\\d\\d[\\s-]+([245]\\.\\d{1,3}\\.\\d{1,3})\\b");
 
     /** Anything a send can throw, an {@link Error} included: it is then a transient failure of that email. */
     public static DeliveryFailure of(Throwable e) {
@@ -54,11 +53,16 @@ public record DeliveryFailure(boolean permanent, Integer smtpCode, String messag
     }
 
     /**
-     * A sign the server is slowing us down (rate limits, greylisting: {@code 450}/{@code 451
-     * 4.7.x}, {@code 454 4.7.0}) rather than objecting to this email; {@code 421} always is.
+     * A sign the server is slowing us down rather than objecting to this email (rate limits,
+     * greylisting: {@code 4.7.x}, {@code 452 4.5.3} too many recipients); {@code 421} always is.
+     * The same table as each recipient's reply ({@link SmtpReply#meaning()}).
      */
     public boolean throttling() {
-        return serverBusy() || (!permanent && enhancedStatus != null && enhancedStatus.startsWith("4.7."));
+        if (smtpCode == null) {
+            return false;
+        }
+        SmtpReply reply = SmtpReply.of(smtpCode, enhancedStatus == null ? null : smtpCode + " " + enhancedStatus);
+        return reply.meaning() == SmtpReply.Meaning.THROTTLED;
     }
 
     /**
@@ -89,17 +93,15 @@ public record DeliveryFailure(boolean permanent, Integer smtpCode, String messag
 
     static String enhancedStatus(Throwable e) {
         for (Throwable t = e; t != null; t = next(t)) {
-            if (t.getMessage() != null) {
-                Matcher m = ENHANCED_STATUS.matcher(t.getMessage());
-                if (m.find()) {
-                    return m.group(1);
-                }
+            SmtpReply reply = SmtpReply.parse(t.getMessage());
+            if (reply != null && reply.enhanced() != null) {
+                return reply.enhancedStatus();
             }
         }
         return null;
     }
 
-    private static Throwable next(Throwable t) {
+    static Throwable next(Throwable t) {
         if (t instanceof MessagingException me && me.getNextException() != null && me.getNextException() != t) {
             return me.getNextException();
         }

@@ -1,5 +1,6 @@
 package dev.emailengine.dispatch.control;
 
+import dev.emailengine.dkim.control.DkimConfiguration;
 import dev.emailengine.pacing.control.RateLimits;
 import dev.emailengine.queue.control.Durations;
 import dev.emailengine.queue.control.MailQueue;
@@ -51,6 +52,9 @@ public class Dispatcher {
     @Inject
     MailQueue queue;
 
+    @Inject
+    DkimConfiguration dkim;
+
     /** Read at start-up, so a bad RATE_LIMIT or DOMAIN_RATE_LIMITS stops the deployment. */
     @Inject
     RateLimits rateLimits;
@@ -84,6 +88,10 @@ public class Dispatcher {
     String maxQueueLifetime;
 
     @Inject
+    @ConfigProperty(name = "throttle.delay", defaultValue = "5")
+    double throttleDelaySeconds;
+
+    @Inject
     @ConfigProperty(name = "outage.probe.interval", defaultValue = "1")
     double probeIntervalSeconds;
 
@@ -112,10 +120,14 @@ public class Dispatcher {
             throw new IllegalStateException("No sender address: set SENDER_EMAIL (or mail.from on the mail session)");
         }
         var retryPolicy = new RetryPolicy(seconds(retryBaseDelaySeconds), seconds(retryMaxDelaySeconds),
-                Durations.parse("MAX_QUEUE_LIFETIME", maxQueueLifetime));
+                Durations.parse("MAX_QUEUE_LIFETIME", maxQueueLifetime), seconds(throttleDelaySeconds));
+        if (!partialSends(session)) {
+            LOG.log(Level.WARNING, "the mail session does not set mail.smtp.sendpartial=true: a recipient the SMTP"
+                    + " server refuses stops the email for all its recipients until it is retried without them");
+        }
         breaker = new SmtpCircuitBreaker(seconds(probeIntervalSeconds), seconds(probeMaxIntervalSeconds),
                 Clock.systemUTC());
-        deliverer = new Deliverer(queue, session, new MimeComposer(from, senderName.orElse(null)), retryPolicy,
+        deliverer = new Deliverer(queue, session, new MimeComposer(from, senderName.orElse(null), dkim.keys()), retryPolicy,
                 breaker, Clock.systemUTC(), events::fire);
         manualConnection = new SmtpConnection(session, "process-batch");
         rateLimits.pacer(); // reads the limits now: a bad value stops the start, not the first send
@@ -188,6 +200,16 @@ public class Dispatcher {
 
     public boolean autoProcessingEnabled() {
         return autoProcessing;
+    }
+
+    /**
+     * Whether the server's mail session sends to the accepted recipients when others are refused
+     * (server-config/ sets it); the property is Jakarta Mail's, read by its SMTP transport.
+     */
+    static boolean partialSends(Session session) {
+        String protocol = session.getProperty("mail.transport.protocol");
+        String name = protocol == null || protocol.isBlank() ? "smtp" : protocol.strip();
+        return Boolean.parseBoolean(session.getProperty("mail." + name + ".sendpartial"));
     }
 
     private static Duration seconds(double value) {

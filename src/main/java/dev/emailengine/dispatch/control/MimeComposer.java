@@ -1,5 +1,6 @@
 package dev.emailengine.dispatch.control;
 
+import dev.emailengine.dkim.control.DkimKeys;
 import dev.emailengine.queue.entity.Attachment;
 import dev.emailengine.queue.entity.EmailMessage;
 import dev.emailengine.queue.entity.QueuedEmail;
@@ -31,8 +32,15 @@ public class MimeComposer {
 
     private final InternetAddress from;
     private final String messageIdDomain;
+    private final DkimKeys dkim;
 
     public MimeComposer(String senderEmail, String senderName) {
+        this(senderEmail, senderName, DkimKeys.none());
+    }
+
+    /** @param dkim signs each message last, when its From domain has a key */
+    public MimeComposer(String senderEmail, String senderName, DkimKeys dkim) {
+        this.dkim = dkim;
         this.from = sender(senderEmail, senderName);
         int at = senderEmail.lastIndexOf('@');
         this.messageIdDomain = at > 0 ? senderEmail.substring(at + 1) : "email-engine.local";
@@ -46,14 +54,13 @@ public class MimeComposer {
         return "<" + queueId + "@" + messageIdDomain + ">";
     }
 
-    /** To, cc and bcc: the SMTP envelope. Bcc is here and nowhere in the message itself. */
+    /**
+     * The SMTP envelope: the recipients (to, cc and bcc) still to send to, so a retry reaches only
+     * those that did not get the email yet while the headers stay as written. Bcc is here and
+     * nowhere in the message itself.
+     */
     public Address[] envelope(QueuedEmail email) throws AddressException {
-        EmailMessage content = email.message();
-        var recipients = new ArrayList<Address>();
-        recipients.add(new InternetAddress(content.toEmail(), true));
-        recipients.addAll(parse(content.cc()));
-        recipients.addAll(parse(content.bcc()));
-        return recipients.toArray(Address[]::new);
+        return parse(email.unfinishedAddresses()).toArray(Address[]::new);
     }
 
     public MimeMessage compose(Session session, QueuedEmail email) throws MessagingException {
@@ -86,7 +93,7 @@ public class MimeComposer {
             MultipartContent.setContent(message, mixed);
         }
         message.saveChanges();
-        return message;
+        return dkim.sign(session, message);
     }
 
     private static void setBody(MimePart target, EmailMessage content) throws MessagingException {

@@ -1,8 +1,10 @@
 package dev.emailengine.dispatch.control;
 
+import dev.emailengine.queue.entity.Attempt;
 import dev.emailengine.queue.entity.QueuedEmail;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -14,17 +16,30 @@ import java.util.concurrent.ThreadLocalRandom;
  * afresh), and at most {@code maxRetries} times (per email, {@link QueuedEmail#maxRetries()}).
  * The last retry is moved forward to the end of the lifetime rather than past it, so an email
  * given up on is given up on when its lifetime ends.
+ * <p>
+ * A throttled email ({@link #throttledRetryAt}) goes back for {@code throttleDelay} (plus
+ * jitter) without spending a retry; its lifetime still runs from the first throttled or failed
+ * attempt, so a server that throttles for ever cannot keep an email for ever.
  */
 public class RetryPolicy {
 
     private final Duration base;
     private final Duration max;
     private final Duration lifetime;
+    private final Duration throttleDelay;
+
+    /** {@code THROTTLE_DELAY} when not given. */
+    static final Duration DEFAULT_THROTTLE_DELAY = Duration.ofSeconds(5);
 
     public RetryPolicy(Duration base, Duration max, Duration lifetime) {
+        this(base, max, lifetime, DEFAULT_THROTTLE_DELAY);
+    }
+
+    public RetryPolicy(Duration base, Duration max, Duration lifetime, Duration throttleDelay) {
         this.base = base;
         this.max = max;
         this.lifetime = lifetime;
+        this.throttleDelay = throttleDelay;
     }
 
     /** @param retryNumber 1 for the first retry */
@@ -54,15 +69,43 @@ public class RetryPolicy {
     }
 
     /**
-     * The retries since the email was queued (or requeued) are the last {@code retryCount}
-     * attempts in its history; the first of them began its lifetime. None yet: this failure does.
+     * When to try a throttled {@code email} again, its retry count untouched; empty when its
+     * lifetime is over and it is to be given up.
+     */
+    public Optional<Instant> throttledRetryAt(QueuedEmail email, Instant now) {
+        Instant giveUpAt = firstFailure(email, now).plus(lifetime);
+        if (!now.isBefore(giveUpAt)) {
+            return Optional.empty();
+        }
+        long jitter = (long) (throttleDelay.toMillis() * 0.2 * ThreadLocalRandom.current().nextDouble());
+        Instant next = now.plus(throttleDelay).plusMillis(jitter);
+        return Optional.of(next.isAfter(giveUpAt) ? giveUpAt : next);
+    }
+
+    /**
+     * The failures since the email was queued (or requeued) are the last {@code retryCount}
+     * transient failures in its history, with the throttled attempts among and after them (which
+     * spend no retry); the first of these began its lifetime. None yet: this failure does.
      */
     static Instant firstFailure(QueuedEmail email, Instant now) {
+        List<Attempt> attempts = email.attempts();
         int retries = email.retryCount();
-        if (retries == 0) {
-            return now;
+        int counted = 0;
+        Instant first = null;
+        for (int i = attempts.size() - 1; i >= 0; i--) {
+            Attempt attempt = attempts.get(i);
+            if (attempt.outcome() == Attempt.Outcome.THROTTLED) {
+                first = attempt.at();
+            } else if (attempt.outcome() == Attempt.Outcome.TRANSIENT_FAILURE && counted < retries) {
+                counted++;
+                first = attempt.at();
+            } else {
+                break;
+            }
         }
-        int first = email.attempts().size() - retries;
-        return first >= 0 ? email.attempts().get(first).at() : email.createdAt();
+        if (counted < retries) {
+            return email.createdAt(); // a history shorter than its retry count: the email's own age
+        }
+        return first == null ? now : first;
     }
 }

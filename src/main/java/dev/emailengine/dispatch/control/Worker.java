@@ -180,8 +180,8 @@ public class Worker implements Runnable {
                     totalLatencyNanos.addAndGet(System.nanoTime() - start);
                 }
                 case RETRY_SCHEDULED, DEAD_LETTERED -> failed.incrementAndGet();
-                case DEFERRED_BY_OUTAGE, DEFERRED_BY_THROTTLING -> {
-                    // not the email's failure; the breaker now holds every worker
+                case DEFERRED_BY_OUTAGE, DEFERRED_BY_THROTTLING, THROTTLED -> {
+                    // not the email's failure; for the first two the breaker now holds every worker
                 }
             }
             return outcome;

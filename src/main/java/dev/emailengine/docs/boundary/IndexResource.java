@@ -57,6 +57,8 @@ public class IndexResource {
         endpoints.put("dead_letters", "GET /dead-letter");
         endpoints.put("retry_dead_letter", "POST /dead-letter/{id}/retry");
         endpoints.put("retry_all_dead_letters", "POST /dead-letter/retry-all");
+        endpoints.put("suppressions", "GET|POST /suppressions");
+        endpoints.put("remove_suppression", "DELETE /suppressions/{address}");
         endpoints.put("docs", "GET /docs");
         endpoints.put("openapi", "GET /openapi");
         endpoints.put("metrics", "GET /metrics");

@@ -3,6 +3,7 @@ package dev.emailengine.docs.control;
 import dev.emailengine.dispatch.entity.BatchRun;
 import dev.emailengine.dispatch.entity.DeliveryPause;
 import dev.emailengine.dispatch.entity.WorkersStatus;
+import dev.emailengine.dkim.entity.DkimRecords;
 import dev.emailengine.docs.control.RecordSchemas.Use;
 import dev.emailengine.docs.entity.ServiceIndex;
 import dev.emailengine.emails.entity.AcceptedBatch;
@@ -15,6 +16,9 @@ import dev.emailengine.queue.entity.DeadLetterPage;
 import dev.emailengine.queue.entity.EmailDetails;
 import dev.emailengine.queue.entity.QueueStatus;
 import dev.emailengine.queue.entity.Requeued;
+import dev.emailengine.suppressions.entity.Suppression;
+import dev.emailengine.suppressions.entity.SuppressionPage;
+import dev.emailengine.suppressions.entity.SuppressionRequest;
 import dev.emailengine.templates.entity.RenderedEmail;
 import dev.emailengine.templates.entity.TemplateList;
 import dev.emailengine.templates.entity.TemplatePreview;
@@ -38,7 +42,8 @@ public class ApiSchemas implements OASModelReader {
     static final List<Class<? extends Record>> RESPONSES = List.of(AcceptedEmail.class, AcceptedBatch.class,
             EmailDetails.class, QueueStatus.class, DeadLetterPage.class, Requeued.class, WorkersStatus.class,
             DeliveryPause.class, BatchRun.class, Health.class, ServiceIndex.class, TemplateList.class,
-            TemplateView.class, TemplateSummary.class, RenderedEmail.class, Problem.class);
+            TemplateView.class, TemplateSummary.class, RenderedEmail.class, DkimRecords.class, Suppression.class,
+            SuppressionPage.class, Problem.class);
 
     @Override
     public OpenAPI buildModel() {
@@ -52,6 +57,7 @@ public class ApiSchemas implements OASModelReader {
         schemas.add(BulkRequest.class, Use.read(), EmailRequest.class);
         schemas.add(TemplateUpdate.class, Use.read());
         schemas.add(TemplatePreview.class, Use.read());
+        schemas.add(SuppressionRequest.class, Use.read());
         RESPONSES.forEach(type -> schemas.add(type, Use.RESPONSE));
         return schemas;
     }

@@ -9,6 +9,7 @@ import dev.emailengine.emails.entity.EmailRequest;
 import dev.emailengine.queue.control.MailQueue;
 import dev.emailengine.queue.entity.EmailMessage;
 import dev.emailengine.queue.entity.QueuedEmail;
+import dev.emailengine.suppressions.control.SuppressionList;
 import dev.emailengine.templates.control.Templates;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +21,7 @@ import jakarta.ws.rs.ServiceUnavailableException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +45,9 @@ public class EmailIntake {
 
     @Inject
     IdempotencyKeys idempotency;
+
+    @Inject
+    SuppressionList suppressions;
 
     @Inject
     @ConfigProperty(name = "max.request.bytes", defaultValue = "16777216")
@@ -71,6 +76,7 @@ public class EmailIntake {
     private JsonRequests requests;
     private EmailAssembler assembler;
     private BulkAssembler bulk;
+    private RecipientScreen screen;
     /** Each bulk in progress may hold a request and MAX_BULK_BYTES of rendered mail: a few at a time. */
     private Semaphore bulkSlots;
 
@@ -81,6 +87,7 @@ public class EmailIntake {
         assembler = new EmailAssembler(new EmailAssembler.Limits(maxBodyBytes, maxAttachmentBytes), templates,
                 Clock.systemUTC());
         bulk = new BulkAssembler(assembler, maxBulkBytes);
+        screen = new RecipientScreen(suppressions::suppressed);
         bulkSlots = new Semaphore(Math.max(1, maxConcurrentBulks), true);
     }
 
@@ -95,8 +102,10 @@ public class EmailIntake {
             EmailRequest request = requests.bind(reader.parseObject(bytes), EmailRequest.class, Default.class,
                     EmailRequest.Single.class);
             EmailMessage message = assembler.assemble(request);
+            Instant dueAt = assembler.dueAt(request);
+            screen.single(message);
             QueuedEmail queued = queue.enqueueAll(List.of(message), request.priority(), request.templateName(),
-                    assembler.dueAt(request), claim).get(0);
+                    dueAt, claim).get(0);
             return AcceptedEmail.queued(queued.id(), queued.createdAt());
         }, first -> AcceptedEmail.queued(first.ids().get(0), first.createdAt()));
     }
@@ -128,9 +137,29 @@ public class EmailIntake {
             JsonRequests.Binding<BulkRequest> bulkOnly = requests.tryBind(json, BulkRequest.class);
             JsonRequests.throwIfInvalid(shared, bulkOnly);
             List<EmailMessage> messages = bulk.assemble(shared.value(), bulkOnly.value());
-            List<QueuedEmail> queued = queue.enqueueAll(messages, shared.value().priority(),
-                    shared.value().templateName(), assembler.dueAt(shared.value()), claim);
-            return AcceptedBatch.queued(queued.stream().map(QueuedEmail::id).toList(), queued.get(0).createdAt());
-        }, first -> AcceptedBatch.queued(first.ids(), first.createdAt()));
+            Instant dueAt = assembler.dueAt(shared.value());
+            RecipientScreen.Screened screened = screen.bulk(messages);
+            if (screened.kept().isEmpty()) {
+                // Every recipient is suppressed: nothing to queue, and no idempotency record to keep.
+                return AcceptedBatch.queued(List.of(), screened.suppressed(), Instant.now());
+            }
+            List<QueuedEmail> queued = queue.enqueueAll(screened.kept(), shared.value().priority(),
+                    shared.value().templateName(), dueAt, claim);
+            return AcceptedBatch.queued(queued.stream().map(QueuedEmail::id).toList(), screened.suppressed(),
+                    queued.get(0).createdAt());
+        }, first -> AcceptedBatch.queued(first.ids(), suppressedAgain(bytes, first.ids().size()), first.createdAt()));
+    }
+
+    /**
+     * A repeat's {@code suppressed}: the record keeps only the ids, so when the first request
+     * queued fewer emails than it had recipients, the recipients on the list now are named again.
+     */
+    private List<AcceptedBatch.Suppressed> suppressedAgain(byte[] bytes, int queued) {
+        List<BulkRequest.Recipient> recipients = requests.tryBind(reader.parseObject(bytes), BulkRequest.class).value()
+                .recipients();
+        if (recipients == null || recipients.size() <= queued) {
+            return List.of();
+        }
+        return screen.suppressedAmong(recipients.stream().map(BulkRequest.Recipient::toEmail).toList());
     }
 }

@@ -1,7 +1,6 @@
 package dev.emailengine.pacing.control;
 
 import dev.emailengine.pacing.entity.RateLimitStatus;
-import dev.emailengine.queue.entity.EmailMessage;
 import dev.emailengine.queue.entity.QueuedEmail;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -85,8 +84,9 @@ public class Pacer {
     }
 
     /** Reserves room for the email's recipients, or says what to do instead. */
+    /** Counts the recipients this attempt sends to: a retry goes only to those that did not get the email yet. */
     public Admission admit(QueuedEmail email) {
-        return admit(email.id(), recipients(email.message()));
+        return admit(email.id(), email.unfinishedAddresses());
     }
 
     Admission admit(String id, List<String> recipients) {
@@ -260,14 +260,6 @@ public class Pacer {
             sentPerSecond[slot] = 0;
         }
         sentPerSecond[slot] += recipients;
-    }
-
-    static List<String> recipients(EmailMessage message) {
-        var all = new ArrayList<String>(1 + message.cc().size() + message.bcc().size());
-        all.add(message.toEmail());
-        all.addAll(message.cc());
-        all.addAll(message.bcc());
-        return all;
     }
 
     /** The domain of an address ({@code Name <a@example.com>} too), in lower case. */

@@ -219,6 +219,16 @@ public class MailQueue {
         }
     }
 
+    /**
+     * Puts the email back, due at {@code nextAttemptAt}, without spending a retry: the server slowed
+     * us down ({@code 421}, {@code 4.7.x}). The attempt is recorded; the retry count stays.
+     */
+    public void throttled(QueuedEmail email, Attempt attempt, Instant nextAttemptAt) {
+        store.retryLater(email.withAttempt(attempt).dueAt(nextAttemptAt));
+        LOG.log(Level.INFO, "{0} throttled, again at {1} (no retry spent): {2}", email.id(), nextAttemptAt,
+                attempt.message());
+    }
+
     /** Returns a claimed email untouched (the SMTP server is out; the email did nothing wrong). */
     public void defer(QueuedEmail email) {
         store.defer(email);

@@ -7,6 +7,7 @@ import dev.emailengine.queue.entity.Attempt;
 import dev.emailengine.queue.entity.EmailMessage;
 import dev.emailengine.queue.entity.IdempotencyRecord;
 import dev.emailengine.queue.entity.QueuedEmail;
+import dev.emailengine.queue.entity.Recipient;
 import jakarta.json.JsonException;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
@@ -63,16 +64,37 @@ public class QueueJson {
                 if (attempt.smtpCode() != null) {
                     json.write("smtp_code", attempt.smtpCode());
                 }
+                text(json, "enhanced_status", attempt.enhancedStatus());
                 text(json, "message", attempt.message());
                 json.writeEnd();
             }
             json.writeEnd();
+            recipients(json, email.recipients());
             if (idempotency != null) {
                 idempotency(json, "idempotency", idempotency);
             }
             json.writeEnd();
         }
         return out.toByteArray();
+    }
+
+    /** Left out while empty (not tried yet), so files stay as small and as readable by older releases as before. */
+    private static void recipients(JsonGenerator json, List<Recipient> recipients) {
+        if (recipients.isEmpty()) {
+            return;
+        }
+        json.writeStartArray("recipients");
+        for (Recipient r : recipients) {
+            json.writeStartObject();
+            text(json, "address", r.address());
+            text(json, "kind", r.kind() == null ? null : r.kind().name());
+            text(json, "state", r.state() == null ? null : r.state().name());
+            text(json, "reply", r.reply());
+            text(json, "enhanced_status", r.enhancedStatus());
+            instant(json, "updated_at", r.updatedAt());
+            json.writeEnd();
+        }
+        json.writeEnd();
     }
 
     /** An idempotency record as a JSON object, for the head of a bulk journal. */

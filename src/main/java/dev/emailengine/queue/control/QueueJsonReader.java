@@ -4,6 +4,7 @@ import dev.emailengine.queue.entity.Attachment;
 import dev.emailengine.queue.entity.Attempt;
 import dev.emailengine.queue.entity.EmailMessage;
 import dev.emailengine.queue.entity.QueuedEmail;
+import dev.emailengine.queue.entity.Recipient;
 import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParser.Event;
 import java.time.Instant;
@@ -33,6 +34,7 @@ final class QueueJsonReader {
         EmailMessage message = null;
         String templateName = null;
         List<Attempt> attempts = List.of();
+        List<Recipient> recipients = List.of();
         while (json.next() == Event.KEY_NAME) {
             String key = json.getString();
             Event value = json.next();
@@ -47,11 +49,12 @@ final class QueueJsonReader {
                 case "message" -> message = value == Event.VALUE_NULL ? null : message(json, value);
                 case "template_name" -> templateName = text(json, value);
                 case "attempts" -> attempts = value == Event.VALUE_NULL ? List.of() : attempts(json, value);
+                case "recipients" -> recipients = value == Event.VALUE_NULL ? List.of() : recipients(json, value);
                 default -> skip(json, value);
             }
         }
         return new QueuedEmail(version, id, priority, createdAt, retryCount, maxRetries, nextAttemptAt, message,
-                templateName, attempts);
+                templateName, attempts, recipients);
     }
 
     private static EmailMessage message(JsonParser json, Event start) {
@@ -96,6 +99,7 @@ final class QueueJsonReader {
             Attempt.Outcome outcome = null;
             Integer smtpCode = null;
             String message = null;
+            String enhancedStatus = null;
             while (json.next() == Event.KEY_NAME) {
                 String key = json.getString();
                 Event value = json.next();
@@ -107,12 +111,45 @@ final class QueueJsonReader {
                     }
                     case "smtp_code" -> smtpCode = value == Event.VALUE_NULL ? null : number(json, value, 0);
                     case "message" -> message = text(json, value);
+                    case "enhanced_status" -> enhancedStatus = text(json, value);
                     default -> skip(json, value);
                 }
             }
-            attempts.add(new Attempt(at, outcome, smtpCode, message));
+            attempts.add(new Attempt(at, outcome, smtpCode, message, enhancedStatus));
         }
         return attempts;
+    }
+
+    private static List<Recipient> recipients(JsonParser json, Event start) {
+        expect(start, Event.START_ARRAY);
+        var recipients = new ArrayList<Recipient>();
+        for (Event item = json.next(); item != Event.END_ARRAY; item = json.next()) {
+            expect(item, Event.START_OBJECT);
+            String address = null;
+            Recipient.Kind kind = null;
+            Recipient.State state = null;
+            String reply = null;
+            String enhancedStatus = null;
+            Instant updatedAt = null;
+            while (json.next() == Event.KEY_NAME) {
+                String key = json.getString();
+                Event value = json.next();
+                switch (key) {
+                    case "address" -> address = text(json, value);
+                    case "kind" -> kind = Recipient.Kind.valueOf(expectText(json, value));
+                    case "state" -> state = Recipient.State.valueOf(expectText(json, value));
+                    case "reply" -> reply = text(json, value);
+                    case "enhanced_status" -> enhancedStatus = text(json, value);
+                    case "updated_at" -> updatedAt = instant(json, value);
+                    default -> skip(json, value);
+                }
+            }
+            if (address == null || kind == null || state == null) {
+                throw new IllegalArgumentException("a recipient needs an address, a kind and a state");
+            }
+            recipients.add(new Recipient(address, kind, state, reply, enhancedStatus, updatedAt));
+        }
+        return recipients;
     }
 
     private static List<Attachment> attachments(JsonParser json, Event value) {

@@ -2,11 +2,15 @@ package dev.emailengine.queue.entity;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The content of one queue file. {@code version} lets a later release read what an earlier one
- * wrote; files with an unknown version are moved aside, never guessed at.
+ * wrote; files with an unknown version are moved aside, never guessed at. {@code recipients}
+ * holds each recipient's outcome once the email has been tried; it is empty before (and in files
+ * of earlier releases), every recipient then being pending ({@link #recipientOutcomes()}).
  */
 public record QueuedEmail(
         int version,
@@ -18,7 +22,8 @@ public record QueuedEmail(
         Instant nextAttemptAt,
         EmailMessage message,
         String templateName,
-        List<Attempt> attempts) {
+        List<Attempt> attempts,
+        List<Recipient> recipients) {
 
     public static final int CURRENT_VERSION = 1;
 
@@ -30,30 +35,44 @@ public record QueuedEmail(
 
     public QueuedEmail {
         attempts = attempts == null ? List.of() : List.copyOf(attempts);
+        recipients = recipients == null ? List.of() : List.copyOf(recipients);
     }
 
     public static QueuedEmail accept(String id, int priority, Instant now, int maxRetries,
             EmailMessage message, String templateName) {
         return new QueuedEmail(CURRENT_VERSION, id, priority, now, 0, maxRetries, now, message, templateName,
-                List.of());
+                List.of(), List.of());
     }
 
-    /** Not to be sent before {@code at} (a client's send_at). */
+    /** Not to be sent before {@code at} (a client's send_at, or the end of a throttling pause). */
     public QueuedEmail dueAt(Instant at) {
         return new QueuedEmail(version, id, priority, createdAt, retryCount, maxRetries, at, message, templateName,
-                attempts);
+                attempts, recipients);
     }
 
     public QueuedEmail withAttempt(Attempt attempt) {
         var all = new ArrayList<>(attempts);
         all.add(attempt);
         return new QueuedEmail(version, id, priority, createdAt, retryCount, maxRetries, nextAttemptAt, message,
-                templateName, all);
+                templateName, all, recipients);
     }
 
-    /** A dead letter sent back by an operator: a new retry budget, due now, history kept. */
+    public QueuedEmail withRecipients(List<Recipient> outcomes) {
+        return new QueuedEmail(version, id, priority, createdAt, retryCount, maxRetries, nextAttemptAt, message,
+                templateName, attempts, outcomes);
+    }
+
+    /**
+     * A dead letter sent back by an operator: a new retry budget, due now, history kept. Every
+     * recipient that did not get it is tried again; those that did are not.
+     */
     public QueuedEmail requeued(Instant now) {
-        return new QueuedEmail(version, id, priority, createdAt, 0, maxRetries, now, message, templateName, attempts);
+        List<Recipient> again = recipients.stream()
+                .map(r -> r.state() == Recipient.State.SENT ? r : r.with(Recipient.State.PENDING, r.reply(),
+                        r.enhancedStatus(), now))
+                .toList();
+        return new QueuedEmail(version, id, priority, createdAt, 0, maxRetries, now, message, templateName, attempts,
+                again);
     }
 
     /** The message of the most recent failed attempt, or null. */
@@ -71,6 +90,35 @@ public record QueuedEmail(
         var all = new ArrayList<>(attempts);
         all.add(attempt);
         return new QueuedEmail(version, id, priority, createdAt, retryCount + 1, maxRetries, next, message,
-                templateName, all);
+                templateName, all, recipients);
+    }
+
+    /**
+     * Every recipient with its outcome: the recorded ones, or, before the first attempt, to, cc and
+     * bcc as the message names them, all pending. An address named twice is one recipient.
+     */
+    public List<Recipient> recipientOutcomes() {
+        if (!recipients.isEmpty()) {
+            return recipients;
+        }
+        var outcomes = new ArrayList<Recipient>();
+        Set<String> seen = new LinkedHashSet<>();
+        add(outcomes, seen, List.of(message.toEmail()), Recipient.Kind.TO);
+        add(outcomes, seen, message.cc(), Recipient.Kind.CC);
+        add(outcomes, seen, message.bcc(), Recipient.Kind.BCC);
+        return outcomes;
+    }
+
+    private static void add(List<Recipient> outcomes, Set<String> seen, List<String> addresses, Recipient.Kind kind) {
+        for (String address : addresses) {
+            if (address != null && seen.add(Recipient.key(address))) {
+                outcomes.add(Recipient.pending(address, kind));
+            }
+        }
+    }
+
+    /** The addresses still to send to: the SMTP envelope of the next attempt. */
+    public List<String> unfinishedAddresses() {
+        return recipientOutcomes().stream().filter(r -> !r.state().finished()).map(Recipient::address).toList();
     }
 }

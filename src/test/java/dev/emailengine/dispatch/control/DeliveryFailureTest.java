@@ -72,7 +72,7 @@ class DeliveryFailureTest {
         assertFalse(busy.permanent());
 
         for (String reply : new String[] {"451 4.7.1 Greylisted, try again later", "450 4.7.1 Rate limit exceeded",
-                "454 4.7.0 Throttling failure: Maximum sending rate exceeded"}) {
+                "454 4.7.0 Throttling failure: Maximum sending rate exceeded", "452 4.5.3 Too many recipients"}) {
             var failure = DeliveryFailure.of(new SMTPSendFailedException("DATA", Integer.parseInt(reply.substring(0, 3)),
                     reply, null, null, null, null));
             assertTrue(failure.throttling() && !failure.serverBusy(), failure.toString());

@@ -28,7 +28,7 @@ class RetryPolicyTest {
     }
 
     private static Attempt greylisted(Instant at) {
-        return new Attempt(at, Attempt.Outcome.TRANSIENT_FAILURE, 451, "451 4.7.1 greylisted");
+        return new Attempt(at, Attempt.Outcome.TRANSIENT_FAILURE, 451, "451 4.7.1 greylisted", null);
     }
 
     @RepeatedTest(20)
@@ -91,5 +91,46 @@ class RetryPolicyTest {
         requeued = requeued.withRetry(greylisted(later), next);
         assertTrue(defaults.retryAt(requeued, later.plus(Duration.ofHours(47))).isPresent());
         assertFalse(defaults.retryAt(requeued, later.plus(Duration.ofHours(48))).isPresent());
+    }
+
+    private static Attempt throttled(Instant at) {
+        return new Attempt(at, Attempt.Outcome.THROTTLED, 451, "451 4.7.1 rate limited", "4.7.1");
+    }
+
+    @Test
+    void throttlingSpendsNoRetryButItsLifetimeRunsFromTheFirstThrottledAttempt() {
+        var throttling = new RetryPolicy(Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofHours(1),
+                Duration.ofSeconds(5));
+        QueuedEmail email = email(T0, 3);
+        Instant now = T0;
+        int throttledAttempts = 0;
+        while (true) {
+            Optional<Instant> next = throttling.throttledRetryAt(email, now);
+            if (next.isEmpty()) {
+                break;
+            }
+            long wait = Duration.between(now, next.get()).toMillis();
+            assertTrue(wait <= 6_000 && (wait >= 5_000 || next.get().equals(T0.plus(Duration.ofHours(1)))),
+                    "waits the throttle delay plus jitter: " + wait + " ms");
+            email = email.withAttempt(throttled(now)).dueAt(next.get());
+            now = next.get();
+            throttledAttempts++;
+        }
+        assertEquals(0, email.retryCount(), "MAX_RETRIES (3) is never touched by throttling");
+        assertEquals(T0.plus(Duration.ofHours(1)), now, "given up when the hour since the first throttle is over");
+        assertTrue(throttledAttempts > 600, throttledAttempts + " throttled attempts in an hour");
+    }
+
+    @Test
+    void throttledAttemptsAmongTheRetriesCountForTheLifetimeButNotAsRetries() {
+        Instant t1 = T0.plusSeconds(10);
+        Instant t2 = T0.plusSeconds(100);
+        QueuedEmail email = email(T0, 3).withAttempt(throttled(t1)).withRetry(greylisted(t2), t2.plusSeconds(60))
+                .withAttempt(throttled(t2.plusSeconds(60)));
+        assertEquals(t1, RetryPolicy.firstFailure(email, T0.plusSeconds(500)));
+
+        // A dead letter given up after throttling, requeued: its lifetime starts afresh.
+        QueuedEmail requeued = email.withAttempt(greylisted(T0.plusSeconds(200))).requeued(T0.plusSeconds(300));
+        assertEquals(T0.plusSeconds(400), RetryPolicy.firstFailure(requeued, T0.plusSeconds(400)));
     }
 }

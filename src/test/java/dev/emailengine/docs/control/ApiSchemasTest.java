@@ -26,7 +26,10 @@ import dev.emailengine.queue.entity.EmailMessage;
 import dev.emailengine.queue.entity.EmailState;
 import dev.emailengine.queue.entity.QueueStatus;
 import dev.emailengine.queue.entity.QueuedEmail;
+import dev.emailengine.queue.entity.Recipient;
 import dev.emailengine.queue.entity.Requeued;
+import dev.emailengine.suppressions.entity.Suppression;
+import dev.emailengine.suppressions.entity.SuppressionPage;
 import dev.emailengine.templates.entity.RenderedEmail;
 import dev.emailengine.templates.entity.TemplateList;
 import dev.emailengine.templates.entity.TemplateSummary;
@@ -201,8 +204,10 @@ class ApiSchemasTest {
     void enumsAreListedAsTheyAppearOnTheWire() {
         assertEquals(Arrays.stream(EmailState.values()).map(EmailState::wireName).toList(),
                 property("EmailDetails", "state").getEnum());
-        assertEquals(List.of("SENT", "TRANSIENT_FAILURE", "PERMANENT_FAILURE"), property("Attempt", "outcome").getEnum());
+        assertEquals(List.of("SENT", "TRANSIENT_FAILURE", "PERMANENT_FAILURE", "THROTTLED"), property("Attempt", "outcome").getEnum());
         assertEquals(lower(Deliverer.Outcome.values()), property("ProcessBatch", "outcome").getEnum());
+        assertEquals(lower(Recipient.Kind.values()), property("EmailDetailsRecipientOutcome", "kind").getEnum());
+        assertEquals(lower(Recipient.State.values()), property("EmailDetailsRecipientOutcome", "state").getEnum());
         assertEquals(lower(SmtpCircuitBreaker.State.values()), property("WorkersStatusSmtp", "state").getEnum());
         assertEquals(lower(SmtpCircuitBreaker.Cause.values()), property("WorkersStatusSmtp", "cause").getEnum());
     }
@@ -225,7 +230,11 @@ class ApiSchemasTest {
     void whatTheRecordsTurnIntoMatchesTheirSchemas() {
         var email = QueuedEmail.accept("batch_1", 2, AT, QueuedEmail.NO_RETRY_LIMIT,
                 EmailMessage.of("ada@example.com", "Hi", "text", null), null)
-                .withRetry(new Attempt(AT, Attempt.Outcome.TRANSIENT_FAILURE, 421, "busy"), AT);
+                .withRetry(new Attempt(AT, Attempt.Outcome.TRANSIENT_FAILURE, 451, "451 4.3.0 later", "4.3.0"), AT)
+                .withRecipients(List.of(new Recipient("ada@example.com", Recipient.Kind.TO, Recipient.State.DEFERRED,
+                        "451 4.3.0 later", "4.3.0", AT), new Recipient("bob@example.com", Recipient.Kind.CC,
+                                Recipient.State.BOUNCED, "550 5.1.1 unknown", "5.1.1", AT),
+                        Recipient.pending("eve@example.com", Recipient.Kind.BCC)));
         var details = EmailDetails.of(email, EmailState.RETRYING);
         Map<String, Object> bodies = Map.ofEntries(
                 Map.entry("AcceptedEmail", AcceptedEmail.queued("batch_1", AT)),
@@ -249,6 +258,9 @@ class ApiSchemasTest {
                         new TemplateSummary(null, List.of("welcome.txt"), List.of("name"), null)))),
                 Map.entry("TemplateSource", new TemplateView("welcome", null, "Hi", null, null, List.of())),
                 Map.entry("RenderedEmail", new RenderedEmail("s", "t", null)),
+                Map.entry("Suppression", new Suppression("ada@example.com", null, Suppression.OPERATOR, null, AT)),
+                Map.entry("SuppressionPage", SuppressionPage.of(List.of(new Suppression("ada@example.com",
+                        "550 5.1.1 user unknown", Suppression.BOUNCE, "batch_1", AT)), "YWRh")),
                 Map.entry("Problem", new Problem("about:blank", "Invalid request", 400, null,
                         List.of(new FieldError("to_email", "is required")))));
         bodies.forEach((component, body) -> {
@@ -273,5 +285,9 @@ class ApiSchemasTest {
             assertFalse(SCHEMAS.problems("EmailRequest", refused).isEmpty(), refused);
         }
         assertFalse(SCHEMAS.problems("BulkRequest", "{\"recipients\": []}").isEmpty());
+        assertEquals(List.of(), SCHEMAS.problems("SuppressionRequest", "{\"address\": \"ada@example.com\"}"));
+        assertFalse(SCHEMAS.problems("SuppressionRequest", "{\"reason\": \"complaint\"}").isEmpty());
+        assertFalse(SCHEMAS.problems("SuppressionRequest",
+                "{\"address\": \"a@example.com\", \"reason\": \"" + "r".repeat(1001) + "\"}").isEmpty());
     }
 }

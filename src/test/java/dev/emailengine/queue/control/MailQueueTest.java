@@ -77,7 +77,7 @@ class MailQueueTest {
 
         QueuedEmail claimed = queue.claimNext().orElseThrow();
         assertEquals("processing", queue.find(email.id()).orElseThrow().state());
-        var transient451 = new Attempt(Instant.now(), Attempt.Outcome.TRANSIENT_FAILURE, 451, "451 try later");
+        var transient451 = new Attempt(Instant.now(), Attempt.Outcome.TRANSIENT_FAILURE, 451, "451 try later", null);
         queue.retryLater(claimed, transient451, Instant.now().plusSeconds(60));
 
         EmailDetails retrying = queue.find(email.id()).orElseThrow();
@@ -89,7 +89,7 @@ class MailQueueTest {
 
         queue.clock = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(2));
         QueuedEmail again = queue.claimNext().orElseThrow();
-        var rejected = new Attempt(Instant.now(), Attempt.Outcome.PERMANENT_FAILURE, 550, "550 no such user");
+        var rejected = new Attempt(Instant.now(), Attempt.Outcome.PERMANENT_FAILURE, 550, "550 no such user", null);
         queue.deadLetter(again, rejected);
 
         EmailDetails dead = queue.find(email.id()).orElseThrow();
@@ -124,7 +124,7 @@ class MailQueueTest {
         QueuedEmail claimedHigh = first.claimNext().orElseThrow();
         assertEquals(high.id(), claimedHigh.id());
         first.deadLetter(first.claimNext().orElseThrow(),
-                new Attempt(Instant.now(), Attempt.Outcome.PERMANENT_FAILURE, 550, "no"));
+                new Attempt(Instant.now(), Attempt.Outcome.PERMANENT_FAILURE, 550, "no", null));
         // 'high' is still claimed when the process dies.
 
         MailQueue second = open(new Fsync());
@@ -144,7 +144,7 @@ class MailQueueTest {
         Path journal = data.resolve("bulk").resolve(bulk.get(0).id() + ".json");
         assertTrue(Files.exists(journal), "one durable journal for the whole bulk");
         QueuedEmail sent = first.claimNext().orElseThrow();
-        first.delivered(sent, new Attempt(Instant.now(), Attempt.Outcome.SENT, 250, "ok"));
+        first.delivered(sent, new Attempt(Instant.now(), Attempt.Outcome.SENT, 250, "ok", null));
         // A power cut loses a pending file that was never fsync'd on its own.
         Files.delete(data.resolve("queue").resolve(bulk.get(2).id() + ".json"));
 
@@ -154,9 +154,9 @@ class MailQueueTest {
         QueuedEmail b = second.claimNext().orElseThrow();
         QueuedEmail c = second.claimNext().orElseThrow();
         assertEquals(List.of(bulk.get(1).id(), bulk.get(2).id()), List.of(b.id(), c.id()));
-        second.delivered(b, new Attempt(Instant.now(), Attempt.Outcome.SENT, 250, "ok"));
+        second.delivered(b, new Attempt(Instant.now(), Attempt.Outcome.SENT, 250, "ok", null));
         assertTrue(Files.exists(journal), "c is not settled yet");
-        second.retryLater(c, new Attempt(Instant.now(), Attempt.Outcome.TRANSIENT_FAILURE, 451, "later"),
+        second.retryLater(c, new Attempt(Instant.now(), Attempt.Outcome.TRANSIENT_FAILURE, 451, "later", null),
                 Instant.now().plusSeconds(60));
         assertFalse(Files.exists(journal), "c's retry record is durable on its own; the journal is gone");
     }

@@ -54,10 +54,10 @@ class PgQueueStoreTest {
         QueuedEmail claimedByB = b.claimNext().orElseThrow();
         assertEquals(claimedByA.id(), claimedByB.id(), "node-a's lease ran out: node-b takes the email over");
 
-        a.delivered(claimedByA.withAttempt(new Attempt(Instant.now(), Attempt.Outcome.SENT, 250, "ok")));
+        a.delivered(claimedByA.withAttempt(new Attempt(Instant.now(), Attempt.Outcome.SENT, 250, "ok", null)));
         assertEquals("processing", b.find(claimedByB.id()).orElseThrow().state(),
                 "node-a's late report changes nothing: the email is node-b's now");
-        b.delivered(claimedByB.withAttempt(new Attempt(Instant.now(), Attempt.Outcome.SENT, 250, "ok")));
+        b.delivered(claimedByB.withAttempt(new Attempt(Instant.now(), Attempt.Outcome.SENT, 250, "ok", null)));
         assertEquals("sent", a.find(claimedByA.id()).orElseThrow().state(), "every instance sees the cluster's state");
     }
 
@@ -139,7 +139,7 @@ class PgQueueStoreTest {
         QueuedEmail claimed = a.claimNext().orElseThrow();
 
         database.breakConnections(true);
-        a.delivered(claimed.withAttempt(new Attempt(Instant.now(), Attempt.Outcome.SENT, 250, "ok")));
+        a.delivered(claimed.withAttempt(new Attempt(Instant.now(), Attempt.Outcome.SENT, 250, "ok", null)));
         assertTrue(a.problem().isPresent(), "health reports the outage");
         assertThrows(QueueStorageException.class, () -> a.find(claimed.id()), "reads answer 503 too");
 
@@ -198,7 +198,7 @@ class PgQueueStoreTest {
         QueuedEmail claimed = a.claimNext().orElseThrow();
 
         database.breakConnections(true);
-        a.delivered(claimed.withAttempt(new Attempt(Instant.now(), Attempt.Outcome.SENT, 250, "ok")));
+        a.delivered(claimed.withAttempt(new Attempt(Instant.now(), Attempt.Outcome.SENT, 250, "ok", null)));
         assertTrue(b.claimNext().isEmpty(), "node-b finds the database away too");
         clock.advance(Duration.ofMinutes(5)); // far past the one-minute lease
         database.breakConnections(false);
@@ -222,7 +222,7 @@ class PgQueueStoreTest {
             a.maintain();
             assertTrue(b.claimNext().isEmpty(), "node-a is alive and renews: its email stays its own");
         }
-        a.delivered(claimed.withAttempt(new Attempt(Instant.now(), Attempt.Outcome.SENT, 250, "ok")));
+        a.delivered(claimed.withAttempt(new Attempt(Instant.now(), Attempt.Outcome.SENT, 250, "ok", null)));
         assertEquals("sent", b.find(claimed.id()).orElseThrow().state());
     }
 

@@ -96,7 +96,7 @@ class QueueFilesTest {
         var files = new QueueFiles(data, new Fsync());
         files.writePending(email("batch_1795000000000_0000000c"));
         QueuedEmail claimed = files.claim("batch_1795000000000_0000000c");
-        var attempt = new Attempt(Instant.parse("2026-11-28T10:00:01Z"), Attempt.Outcome.SENT, 250, "accepted");
+        var attempt = new Attempt(Instant.parse("2026-11-28T10:00:01Z"), Attempt.Outcome.SENT, 250, "accepted", null);
 
         files.moveToTrash(claimed.withAttempt(attempt));
 

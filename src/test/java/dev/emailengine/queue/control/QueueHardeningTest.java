@@ -62,8 +62,8 @@ class QueueHardeningTest {
         return list;
     }
 
-    private static final Attempt SENT = new Attempt(Instant.now(), Attempt.Outcome.SENT, 250, "ok");
-    private static final Attempt REJECTED = new Attempt(Instant.now(), Attempt.Outcome.PERMANENT_FAILURE, 550, "no");
+    private static final Attempt SENT = new Attempt(Instant.now(), Attempt.Outcome.SENT, 250, "ok", null);
+    private static final Attempt REJECTED = new Attempt(Instant.now(), Attempt.Outcome.PERMANENT_FAILURE, 550, "no", null);
 
     /** Claims and "sends" everything due; returns the recipients in the order they went out. */
     private static List<String> sendAll(MailQueue queue) {
@@ -131,7 +131,7 @@ class QueueHardeningTest {
         first.delivered(first.claimNext().orElseThrow(), SENT);
         first.delivered(first.claimNext().orElseThrow(), SENT);
         QueuedEmail third = first.claimNext().orElseThrow();
-        first.retryLater(third, new Attempt(Instant.now(), Attempt.Outcome.TRANSIENT_FAILURE, 451, "later"),
+        first.retryLater(third, new Attempt(Instant.now(), Attempt.Outcome.TRANSIENT_FAILURE, 451, "later", null),
                 Instant.now().plusSeconds(3600));
         // The fourth still waits, so the journal must stay; the sent ones' trash files go.
         assertEquals(2, first.purgeTrash(Duration.ZERO));

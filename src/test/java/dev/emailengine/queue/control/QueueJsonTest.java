@@ -7,6 +7,7 @@ import dev.emailengine.queue.entity.Attachment;
 import dev.emailengine.queue.entity.Attempt;
 import dev.emailengine.queue.entity.EmailMessage;
 import dev.emailengine.queue.entity.QueuedEmail;
+import dev.emailengine.queue.entity.Recipient;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -27,13 +28,36 @@ class QueueJsonTest {
                 List.of(new Attachment("a.pdf", "application/pdf", "JVBERi0xLjQK")));
         var email = new QueuedEmail(1, "batch_1795000000000_0000abcd", 1, Instant.parse("2026-11-28T10:00:00.123456789Z"),
                 2, 5, Instant.parse("2026-11-28T10:05:00Z"), message, "welcome",
-                List.of(new Attempt(Instant.parse("2026-11-28T10:01:00Z"), Attempt.Outcome.TRANSIENT_FAILURE, 451, "later"),
+                List.of(new Attempt(Instant.parse("2026-11-28T10:01:00Z"), Attempt.Outcome.THROTTLED, 451, "451 4.7.1 later",
+                        "4.7.1"),
                         new Attempt(Instant.parse("2026-11-28T10:02:00Z"), Attempt.Outcome.TRANSIENT_FAILURE, null,
-                                "connection reset")));
+                                "connection reset", null)),
+                List.of(new Recipient("to@example.com", Recipient.Kind.TO, Recipient.State.SENT, "250 2.0.0 OK", "2.0.0",
+                        Instant.parse("2026-11-28T10:02:00Z")),
+                        new Recipient("cc@example.com", Recipient.Kind.CC, Recipient.State.BOUNCED,
+                                "550 5.1.1 <cc@example.com>: user unknown", "5.1.1", Instant.parse("2026-11-28T10:01:00Z")),
+                        new Recipient("bcc@example.com", Recipient.Kind.BCC, Recipient.State.DEFERRED, "451 4.3.0 later",
+                                null, Instant.parse("2026-11-28T10:02:00Z")),
+                        Recipient.pending("more@example.com", Recipient.Kind.CC)));
 
         assertEquals(email, json.read(json.write(email)));
         assertEquals(new QueueJson.Summary(email.id(), 1, email.createdAt(), email.nextAttemptAt(), 2, null),
                 json.readSummary(json.write(email)), "start-up reads the same index fields without the bodies");
+    }
+
+    @Test
+    void anAttemptWrittenByTheReleaseBeforeEnhancedStatusCodesReadsBackWithout() {
+        String old = """
+                {"version": 1, "id": "batch_1795000000000_0000abd0", "priority": 2, "created_at": "2026-11-28T10:00:00Z",
+                 "retry_count": 1, "max_retries": 3, "next_attempt_at": "2026-11-28T10:00:00Z",
+                 "message": {"to_email": "a@example.com"},
+                 "attempts": [{"at": "2026-11-28T10:00:00Z", "outcome": "TRANSIENT_FAILURE", "smtp_code": 451,
+                               "message": "451 4.3.0 later"}]}""";
+
+        QueuedEmail email = json.read(old.getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(List.of(new Attempt(Instant.parse("2026-11-28T10:00:00Z"), Attempt.Outcome.TRANSIENT_FAILURE, 451,
+                "451 4.3.0 later", null)), email.attempts());
     }
 
     @Test
@@ -60,6 +84,8 @@ class QueueJsonTest {
                  "message": {"to_email": "a@example.com", "subject": "s", "text_body": "t"}, "attempts": []}""";
         QueuedEmail old = json.read(oldFormat.getBytes(StandardCharsets.UTF_8));
         assertEquals(List.of(), old.message().cc());
+        assertEquals(List.of(), old.recipients(), "a file from before per-recipient outcomes has none recorded");
+        assertEquals(List.of(Recipient.pending("a@example.com", Recipient.Kind.TO)), old.recipientOutcomes());
         assertEquals("t", old.message().textBody());
     }
 
@@ -78,6 +104,9 @@ class QueueJsonTest {
                 head + "\"retry_count\": 99999999999, " + message + "}",
                 head + "\"attempts\": {}, " + message + "}",
                 head + "\"attempts\": [{\"outcome\": \"LOST\"}], " + message + "}",
+                head + "\"recipients\": [{\"address\": \"a@b.io\", \"kind\": \"TO\", \"state\": \"GONE\"}], " + message + "}",
+                head + "\"recipients\": [{\"address\": \"a@b.io\", \"kind\": \"TO\"}], " + message + "}",
+                head + "\"recipients\": {}, " + message + "}",
                 head + "\"message\": {\"to_email\": \"a@b.io\", \"cc\": \"c@b.io\"}}",
                 head + "\"message\": {\"to_email\": {\"nested\": 1}}}",
                 head + "\"message\": []}",

@@ -9,6 +9,7 @@ import dev.emailengine.queue.entity.Attempt;
 import dev.emailengine.queue.entity.EmailMessage;
 import dev.emailengine.queue.entity.IdempotencyRecord;
 import dev.emailengine.queue.entity.QueuedEmail;
+import dev.emailengine.queue.entity.Recipient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -83,7 +84,7 @@ abstract class QueueStoreContract {
     }
 
     private static Attempt attempt(Attempt.Outcome outcome, int code) {
-        return new Attempt(Instant.now(), outcome, code, code + " reply");
+        return new Attempt(Instant.now(), outcome, code, code + " reply", null);
     }
 
     private static List<String> drain(QueueStore store) {
@@ -354,6 +355,39 @@ abstract class QueueStoreContract {
         assertEquals(0, again.retryCount());
         assertEquals(0, again.attempts().size());
         assertFalse(store.find(stored.id()).isEmpty());
+    }
+
+    /**
+     * Recipient outcomes and enhanced status codes live in the record: a throttled email (back
+     * without spending a retry) and then a sent one keep them, in the queue and once finished.
+     */
+    @Test
+    void recipientOutcomesAndEnhancedStatusesSurviveAThrottleAndTheFinish() {
+        QueueStore store = open();
+        QueuedEmail stored = email("outcomes@x.test");
+        store.store(List.of(stored), null);
+        QueuedEmail claimed = store.claimNext().orElseThrow();
+        Instant now = clock.instant();
+        var throttled = List.of(new Recipient("outcomes@x.test", Recipient.Kind.TO, Recipient.State.THROTTLED,
+                "451 4.7.1 slow down", "4.7.1", now));
+        store.retryLater(claimed.withRecipients(throttled)
+                .withAttempt(new Attempt(now, Attempt.Outcome.THROTTLED, 451, "451 4.7.1 slow down", "4.7.1"))
+                .dueAt(now.plusSeconds(5)));
+
+        assertEquals("queued", store.find(stored.id()).orElseThrow().state(), "no retry spent");
+        clock.advance(Duration.ofSeconds(5));
+        QueuedEmail again = store.claimNext().orElseThrow();
+        assertEquals(throttled, again.recipients());
+        assertEquals("4.7.1", again.attempts().get(0).enhancedStatus());
+        assertEquals(0, again.retryCount());
+
+        var sent = List.of(throttled.get(0).with(Recipient.State.SENT, "accepted", null, clock.instant()));
+        store.delivered(again.withRecipients(sent).withAttempt(attempt(Attempt.Outcome.SENT, 250)));
+        var details = store.find(stored.id()).orElseThrow();
+        assertEquals("sent", details.state());
+        assertEquals("sent", details.recipients().get(0).state());
+        assertEquals(List.of(Attempt.Outcome.THROTTLED, Attempt.Outcome.SENT),
+                details.attempts().stream().map(Attempt::outcome).toList());
     }
 
     private static <T> List<T> race(int threads, Callable<T> each) throws Exception {
