@@ -1,5 +1,6 @@
 package dev.emailengine;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -97,6 +98,7 @@ class PacingIT {
             var env = settings(smtp, "pacing-file");
             env.put("RATE_LIMIT", "20/s");
             env.put("DOMAIN_RATE_LIMITS", "slow.example=5/s");
+            env.put("THROTTLE_DELAY", "1");
             try (var engine = startFresh("pacing-file", env)) {
                 Api api = engine.api();
                 // A cold JVM's first sends (class loading, JIT, each worker's connection) take long
@@ -144,8 +146,32 @@ class PacingIT {
                             assertTrue(metrics.body().contains("rate_limit_effective_per_second")
                                     && metrics.body().contains("slow.example"), metrics.body());
                         });
+                throttlingCutsThePaceAndDeliveriesRestoreIt(api, smtp);
             }
         }
+    }
+
+    private static double serverPace(Api api) {
+        return api.get("/workers/status").json().getJsonArray("rate_limits").getValuesAs(JsonObject.class).stream()
+                .filter(l -> l.getString("key").equals("server")).findFirst().orElseThrow()
+                .getJsonNumber("effective_per_second").doubleValue();
+    }
+
+    /**
+     * 451 4.7.1 to 30 % of RCPTs of a domain without a limit of its own: the server's pace is
+     * halved (visible in the status), every email is still delivered, and the deliveries after it
+     * bring the pace back to the configured 20/s.
+     */
+    private static void throttlingCutsThePaceAndDeliveriesRestoreIt(Api api, TestSmtpServer smtp) {
+        int before = smtp.all().size();
+        queue(api, "throttle30", "fast.example", 30);
+        await("the server's pace to be cut").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> serverPace(api) < 20);
+        smtp.await(r -> r.recipient().startsWith("throttle30-"), 30, DRAIN, "throttled, then delivered");
+        queue(api, "after", "fast.example", 200);
+        smtp.await(r -> true, before + 230, DRAIN, "after the throttling");
+        await("the pace to recover").atMost(Duration.ofSeconds(30)).until(() -> serverPace(api) == 20);
+        assertEquals(0, api.get("/status").json().getInt("dead_letter", 0), "throttling kills nothing");
     }
 
     /** A limit that cannot be read stops the deployment, and the log names the setting. */
