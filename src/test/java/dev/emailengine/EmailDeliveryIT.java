@@ -305,6 +305,11 @@ class EmailDeliveryIT extends DeployedService {
         });
         JsonArray dead = new Api(base).get("dead-letter?limit=1000").json().getJsonArray("emails");
         assertTrue(dead.stream().noneMatch(e -> ids.contains(e.asJsonObject().getString("request_id"))));
+        // No limit is configured here: the throttling set a pace of its own, which grows back and
+        // is then gone (the pacing component's AIMD; PacingIT follows it against a configured limit).
+        await("the throttled pace to recover and be lifted").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> new Api(base).get("workers/status").json().getJsonArray("rate_limits"), JsonArray::isEmpty);
     }
 
     @Test

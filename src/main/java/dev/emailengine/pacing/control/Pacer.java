@@ -61,7 +61,12 @@ public class Pacer {
     private final RateLimitConfig config;
     private final LimitState state;
     private final Clock clock;
-    private final Aimd aimd = new Aimd();
+    private final Aimd aimd;
+    /**
+     * With no limit configured, the pace a throttling reply halves is the rate sent at, but at
+     * least this: a few replies after a quiet spell must not leave the instance at a trickle.
+     */
+    static final double UNCONFIGURED_CEILING = 10;
     /** Per domain key, the end of the line of emails postponed for it (microseconds). */
     private final Map<String, Long> lines = new ConcurrentHashMap<>();
     /** Emails postponed once: when refused again they go at the first free slot, not to the end of the line. */
@@ -77,6 +82,7 @@ public class Pacer {
         this.config = config;
         this.state = state;
         this.clock = clock;
+        this.aimd = new Aimd(clock);
     }
 
     public RateLimitConfig config() {
@@ -186,7 +192,8 @@ public class Pacer {
             key = DOMAIN + domainOf(recipient);
         }
         List<RateWindow> windows = key.equals(SERVER) ? config.server() : windowsOf(key);
-        double ceiling = windows.isEmpty() ? Math.max(1, observedPerSecond()) : windows.get(0).perSecond();
+        double ceiling = windows.isEmpty() ? Math.max(UNCONFIGURED_CEILING, observedPerSecond())
+                : windows.get(0).perSecond();
         if (aimd.cut(key, ceiling, clock.instant())) {
             LOG.log(Level.WARNING, "{0} is throttling ({1}): its pace is cut to {2}/s", key, reply,
                     String.format(Locale.ROOT, "%.2f", aimd.rate(key).orElse(ceiling)));

@@ -2,6 +2,7 @@ package dev.emailengine.pacing.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emailengine.pacing.entity.RateLimitStatus;
 import java.time.Duration;
@@ -83,12 +84,13 @@ class PacerTest {
         assertEquals(100, status(pacer, "server").effectivePerSecond(), 1e-9, "the server is not cut");
         clock.advance(Duration.ofSeconds(1));
         pacer.throttled("y@slow.test", "451 4.7.1 slow down");
-        assertEquals(5, status(pacer, "domain:slow.test").effectivePerSecond(), 1e-9);
+        // a second without a cut gave back 5 % of 20/s (11/s), then halved
+        assertEquals(5.5, status(pacer, "domain:slow.test").effectivePerSecond(), 1e-9);
 
         assertInstanceOf(Pacer.Granted.class, pacer.admit("e1", List.of("a@slow.test")));
-        assertEquals(200, status(pacer, "domain:slow.test").waitMillis(), "the next slot is 1/5 s away");
+        assertEquals(181, status(pacer, "domain:slow.test").waitMillis(), "the next slot is 1/5.5 s away (181.8 ms)");
         pacer.sent("e1");
-        assertEquals(5.1, status(pacer, "domain:slow.test").effectivePerSecond(), 1e-9, "additive increase");
+        assertEquals(5.6, status(pacer, "domain:slow.test").effectivePerSecond(), 1e-9, "additive increase");
         for (int i = 2; i < 400; i++) {
             clock.advance(Duration.ofSeconds(1));
             pacer.admit("e" + i, List.of("a@slow.test"));
@@ -98,10 +100,28 @@ class PacerTest {
     }
 
     @Test
+    void aPaceCutToATrickleGrowsBackWithTimeAndIsThenForgotten() {
+        Pacer pacer = pacer(null, null);
+        for (int i = 0; i < 8; i++) {
+            if (i > 0) {
+                clock.advance(Duration.ofSeconds(1));
+            }
+            pacer.throttled(null, "421 4.7.0 too fast"); // barely sending: the ceiling is the least one, 10/s
+        }
+        double floor = status(pacer, "server").effectivePerSecond();
+        assertEquals(Pacer.UNCONFIGURED_CEILING / Aimd.LOWEST_FRACTION, floor, 1e-9, "cut to 1/16, never to nothing");
+
+        clock.advance(Duration.ofSeconds(10));
+        assertEquals(floor + 5, status(pacer, "server").effectivePerSecond(), 1e-9, "growing back with time alone");
+        clock.advance(Duration.ofSeconds(10));
+        assertEquals(List.of(), pacer.status(), "back at its ceiling, the throttling pace is gone: no limit again");
+    }
+
+    @Test
     void aServerWideThrottleWithoutAnyLimitStartsFromTheRateSentAt() {
         Pacer pacer = pacer(null, null);
         for (int second = 0; second < 6; second++) {
-            for (int i = 0; i < 8; i++) {
+            for (int i = 0; i < 16; i++) {
                 pacer.admit("e" + second + "-" + i, List.of("a@x.test"));
             }
             clock.advance(Duration.ofSeconds(1));
@@ -109,7 +129,7 @@ class PacerTest {
         pacer.throttled(null, "421 4.7.0 too fast");
         RateLimitStatus server = status(pacer, "server");
         assertEquals("", server.configured(), "nothing configured: throttling set this pace");
-        assertEquals(4, server.effectivePerSecond(), 1e-9, "half of the 8/s it was sending at");
+        assertEquals(8, server.effectivePerSecond(), 1e-9, "half of the 16/s it was sending at");
         assertInstanceOf(Pacer.Granted.class, pacer.admit("a", List.of("a@x.test")));
         assertInstanceOf(Pacer.Wait.class, pacer.admit("b", List.of("a@x.test")));
         assertEquals(1, pacer.status().size());
