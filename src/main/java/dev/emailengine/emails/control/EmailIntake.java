@@ -103,7 +103,7 @@ public class EmailIntake {
                     EmailRequest.Single.class);
             EmailMessage message = assembler.assemble(request);
             Instant dueAt = assembler.dueAt(request);
-            screen.single(message);
+            screen.single(message, null);
             QueuedEmail queued = queue.enqueueAll(List.of(message), request.priority(), request.templateName(),
                     dueAt, claim).get(0);
             return AcceptedEmail.queued(queued.id(), queued.createdAt());
@@ -138,7 +138,7 @@ public class EmailIntake {
             JsonRequests.throwIfInvalid(shared, bulkOnly);
             List<EmailMessage> messages = bulk.assemble(shared.value(), bulkOnly.value());
             Instant dueAt = assembler.dueAt(shared.value());
-            RecipientScreen.Screened screened = screen.bulk(messages);
+            RecipientScreen.Screened screened = screen.bulk(messages, null);
             if (screened.kept().isEmpty()) {
                 // Every recipient is suppressed: nothing to queue, and no idempotency record to keep.
                 return AcceptedBatch.queued(List.of(), screened.suppressed(), Instant.now());
@@ -160,6 +160,6 @@ public class EmailIntake {
         if (recipients == null || recipients.size() <= queued) {
             return List.of();
         }
-        return screen.suppressedAmong(recipients.stream().map(BulkRequest.Recipient::toEmail).toList());
+        return screen.suppressedAmong(recipients.stream().map(BulkRequest.Recipient::toEmail).toList(), null);
     }
 }
