@@ -2,6 +2,7 @@ package dev.emailengine.suppressions.control;
 
 import dev.emailengine.problems.control.InvalidInputException;
 import dev.emailengine.problems.entity.FieldError;
+import dev.emailengine.suppressions.entity.ListIds;
 import java.util.ArrayList;
 import java.util.List;
 

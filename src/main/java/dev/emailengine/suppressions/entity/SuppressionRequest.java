@@ -1,6 +1,5 @@
 package dev.emailengine.suppressions.entity;
 
-import dev.emailengine.suppressions.control.ListIds;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;

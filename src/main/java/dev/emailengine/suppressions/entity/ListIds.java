@@ -1,4 +1,4 @@
-package dev.emailengine.suppressions.control;
+package dev.emailengine.suppressions.entity;
 
 import java.util.regex.Pattern;
 
