@@ -1,5 +1,8 @@
 package dev.emailengine.unsubscribe.control;
 
+import dev.emailengine.suppressions.control.Addresses;
+import dev.emailengine.suppressions.entity.ListIds;
+import dev.emailengine.unsubscribe.entity.Unsubscription;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -54,5 +57,19 @@ public class UnsubscribeConfiguration {
 
     public UnsubscribeLinks links() {
         return links;
+    }
+
+    /**
+     * What a token from a link stands for, when this service signed it and it names an address
+     * and list intake would have made it for; empty otherwise.
+     */
+    public Optional<Unsubscription> verify(String token) {
+        return links.verify(token).filter(u -> ListIds.isValid(u.listId())).flatMap(u -> {
+            try {
+                return Optional.of(new Unsubscription(Addresses.normalise(u.address()), u.listId()));
+            } catch (IllegalArgumentException e) {
+                return Optional.empty();
+            }
+        });
     }
 }
