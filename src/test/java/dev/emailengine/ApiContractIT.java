@@ -202,7 +202,7 @@ class ApiContractIT extends DeployedService {
             new String[] {"POST", "dead-letter/retry-all"},
             new String[] {"POST", "dead-letter/batch_1795000000000_deadbeef/retry"},
             new String[] {"GET", "suppressions"}, new String[] {"POST", "suppressions"},
-            new String[] {"DELETE", "suppressions/auth-probe@example.com"});
+            new String[] {"DELETE", "suppressions/auth-probe@example.com"}, new String[] {"GET", "dkim"});
 
     @Test
     void withApiKeysEveryProtectedEndpointRefusesAMissingWrongOrMisSizedKeyAndAcceptsTheRightOne() {

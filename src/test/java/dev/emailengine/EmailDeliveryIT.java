@@ -1,5 +1,6 @@
 package dev.emailengine;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -16,6 +17,7 @@ import jakarta.mail.Message.RecipientType;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import java.io.ByteArrayOutputStream;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -206,6 +208,24 @@ class EmailDeliveryIT extends DeployedService {
         JsonArray attempts = sent.getJsonArray("attempts");
         assertEquals(1, attempts.size(), sent.toString());
         assertEquals("SENT", attempts.getJsonObject(0).getString("outcome"));
+
+        // The hard bounce put cc on the suppression list, with the reply and the email that bounced...
+        var api = new Api(base);
+        JsonObject entry = await("the bounced cc on the suppression list").atMost(DELIVERY_DEADLINE)
+                .until(() -> api.get("suppressions?search=" + URLEncoder.encode(cc, StandardCharsets.UTF_8)).json().getJsonArray("suppressions"), e -> !e.isEmpty())
+                .getJsonObject(0);
+        assertEquals(cc, entry.getString("address"));
+        assertEquals("bounce", entry.getString("source"));
+        assertEquals(id, entry.getString("email_id"));
+        assertTrue(entry.getString("reason").startsWith("550 5.1.1"), entry.toString());
+        // ...so the next email to it is refused, naming the field and why, while the to recipient still gets mail.
+        Api.Reply again = api.post("email", "{\"to_email\": \"%s\", \"subject\": \"again\", \"body\": \"x\"}"
+                .formatted(cc));
+        assertEquals(422, again.status(), again.body());
+        JsonObject error = again.json().getJsonArray("errors").getJsonObject(0);
+        assertEquals("to_email", error.getString("field"));
+        assertTrue(error.getString("message").contains("5.1.1"), again.body());
+        accepted("{\"to_email\": \"%s\", \"subject\": \"still fine\", \"body\": \"x\"}".formatted(to));
     }
 
     @Test

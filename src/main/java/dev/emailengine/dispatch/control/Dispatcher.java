@@ -1,6 +1,6 @@
 package dev.emailengine.dispatch.control;
 
-import dev.emailengine.dkim.control.DkimSigning;
+import dev.emailengine.dkim.control.DkimConfiguration;
 import dev.emailengine.queue.control.Durations;
 import dev.emailengine.queue.control.MailQueue;
 import dev.emailengine.queue.entity.EmailEvent;
@@ -52,7 +52,7 @@ public class Dispatcher {
     MailQueue queue;
 
     @Inject
-    DkimSigning dkim;
+    DkimConfiguration dkim;
 
     /** Delivery outcomes, for whoever watches (metrics). */
     @Inject

@@ -1,6 +1,6 @@
 package dev.emailengine.dkim.boundary;
 
-import dev.emailengine.dkim.control.DkimSigning;
+import dev.emailengine.dkim.control.DkimConfiguration;
 import dev.emailengine.dkim.entity.DkimRecords;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -22,7 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class DkimResource {
 
     @Inject
-    DkimSigning signing;
+    DkimConfiguration signing;
 
     @GET
     @Operation(operationId = "dkimRecords", summary = "DKIM selectors and the DNS TXT records to publish")

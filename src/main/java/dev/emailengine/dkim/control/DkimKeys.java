@@ -194,13 +194,24 @@ public final class DkimKeys {
         if (key.isEmpty()) {
             return message;
         }
-        var bytes = new ByteArrayOutputStream(8192);
+        var bytes = new WrittenMessage();
         try {
             message.writeTo(bytes);
         } catch (IOException e) {
             throw new MessagingException("could not write the message to sign it", e);
         }
-        return new SignedMessage(session, DkimSigner.sign(bytes.toByteArray(), key.get(), clock.instant()));
+        return new SignedMessage(session, DkimSigner.sign(bytes.buffer(), bytes.size(), key.get(), clock.instant()));
+    }
+
+    /** The written message, handed to the signer without the copy {@code toByteArray} makes. */
+    private static final class WrittenMessage extends ByteArrayOutputStream {
+        WrittenMessage() {
+            super(8192);
+        }
+
+        byte[] buffer() {
+            return buf;
+        }
     }
 
     private static Optional<String> fromDomain(MimeMessage message) throws MessagingException {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Adds a DKIM-Signature (RFC 6376; Ed25519 per RFC 8463) to a message given as the bytes the
@@ -27,6 +28,13 @@ public final class DkimSigner {
     static final List<String> SIGNED_HEADERS = List.of("From", "To", "Cc", "Subject", "Date", "Message-ID",
             "MIME-Version", "Content-Type", "Content-Transfer-Encoding", "Reply-To", "List-Unsubscribe",
             "List-Unsubscribe-Post");
+    /**
+     * Listed once more than the message has them (RFC 6376 8.15): a second From, a Subject, a
+     * Reply-To or an unsubscribe link added on the way then fails verification instead of
+     * being shown next to a valid signature.
+     */
+    static final Set<String> OVERSIGNED = Set.of("From", "To", "Cc", "Subject", "Reply-To", "List-Unsubscribe",
+            "List-Unsubscribe-Post");
     private static final int LINE_WIDTH = 76;
 
     private DkimSigner() {
@@ -34,22 +42,39 @@ public final class DkimSigner {
 
     /** The message with its signature first. */
     public static byte[] sign(byte[] message, DkimKey key, Instant now) {
-        byte[] crlf = withCrlfLineEndings(message);
-        String text = new String(crlf, StandardCharsets.ISO_8859_1);
-        int headerEnd = text.indexOf("\r\n\r\n");
-        int bodyStart = headerEnd < 0 ? crlf.length : headerEnd + 4;
-        List<String> fields = fields(headerEnd < 0 ? text : text.substring(0, headerEnd + 2));
+        return sign(message, message.length, key, now);
+    }
+
+    /**
+     * The first {@code length} bytes of {@code message}, signed: one copy of the message is
+     * made, the one returned (and one more when its line endings need mending).
+     */
+    static byte[] sign(byte[] message, int length, DkimKey key, Instant now) {
+        byte[] crlf = message;
+        if (!hasOnlyCrlf(message, length)) {
+            crlf = withCrlfLineEndings(message, length);
+            length = crlf.length;
+        }
+        int headerEnd = headerEnd(crlf, length);
+        int bodyStart = headerEnd < 0 ? length : headerEnd + 4;
+        List<String> fields = fields(new String(crlf, 0, headerEnd < 0 ? length : headerEnd + 2,
+                StandardCharsets.ISO_8859_1));
 
         var signed = new ArrayList<String>();
         var hashed = new StringBuilder();
         for (String name : SIGNED_HEADERS) {
-            String field = lastField(fields, name);
-            if (field != null) {
+            List<String> instances = instances(fields, name);
+            for (String field : instances) {
                 signed.add(name.toLowerCase(Locale.ROOT));
                 hashed.append(RelaxedCanonicalization.header(field));
             }
+            if (OVERSIGNED.contains(name)) {
+                signed.add(name.toLowerCase(Locale.ROOT)); // stands for no further instance: hashes nothing
+            }
         }
-        String bodyHash = Base64.getEncoder().encodeToString(sha256(RelaxedCanonicalization.body(crlf, bodyStart)));
+        MessageDigest body = sha256();
+        RelaxedCanonicalization.body(crlf, bodyStart, length, body);
+        String bodyHash = Base64.getEncoder().encodeToString(body.digest());
         String unsigned = folded("DKIM-Signature: v=1; a=" + key.algorithm().tag() + "; c=relaxed/relaxed; d="
                 + key.domain() + "; s=" + key.selector() + "; t=" + now.getEpochSecond() + "; h="
                 + String.join(":", signed) + "; bh=" + bodyHash + "; b=");
@@ -57,10 +82,28 @@ public final class DkimSigner {
         hashed.append(header, 0, header.length() - 2); // the signature's own field: no CRLF
         String signature = Base64.getEncoder().encodeToString(signature(key, hashed.toString()));
 
-        var out = new ByteArrayOutputStream(crlf.length + 1024);
-        out.writeBytes(withValue(unsigned, signature).getBytes(StandardCharsets.ISO_8859_1));
-        out.writeBytes(crlf);
-        return out.toByteArray();
+        byte[] field = withValue(unsigned, signature).getBytes(StandardCharsets.ISO_8859_1);
+        // SMTP ends the last line anyway (the transport adds CRLF before the final dot), and the
+        // body was hashed so: the CRLF is written here, so the bytes sent are the bytes signed.
+        boolean endLine = !endsWithCrlf(crlf, length);
+        byte[] out = new byte[field.length + length + (endLine ? 2 : 0)];
+        System.arraycopy(field, 0, out, 0, field.length);
+        System.arraycopy(crlf, 0, out, field.length, length);
+        if (endLine) {
+            out[out.length - 2] = '\r';
+            out[out.length - 1] = '\n';
+        }
+        return out;
+    }
+
+    /** Where the header ends: the index of the CRLFCRLF after it, or -1 for a message of headers only. */
+    private static int headerEnd(byte[] message, int length) {
+        for (int i = 0; i + 3 < length; i++) {
+            if (message[i] == '\r' && message[i + 1] == '\n' && message[i + 2] == '\r' && message[i + 3] == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static byte[] signature(DkimKey key, String headers) {
@@ -70,7 +113,7 @@ public final class DkimSigner {
                 // RFC 8463: PureEdDSA over the SHA-256 of what RSA would sign.
                 Signature ed = Signature.getInstance("Ed25519");
                 ed.initSign(key.privateKey());
-                ed.update(sha256(data));
+                ed.update(sha256().digest(data));
                 return ed.sign();
             }
             Signature rsa = Signature.getInstance("SHA256withRSA");
@@ -82,9 +125,9 @@ public final class DkimSigner {
         }
     }
 
-    private static byte[] sha256(byte[] data) {
+    private static MessageDigest sha256() {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
+            return MessageDigest.getInstance("SHA-256");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 is always available", e);
         }
@@ -111,15 +154,16 @@ public final class DkimSigner {
         return fields;
     }
 
-    /** RFC 6376 5.4.2: with one instance signed, it is the last one. */
-    private static String lastField(List<String> fields, String name) {
+    /** Every instance of a header, the last first: the order RFC 6376 5.4.2 has verifiers take them in. */
+    private static List<String> instances(List<String> fields, String name) {
+        var found = new ArrayList<String>();
         for (int i = fields.size() - 1; i >= 0; i--) {
             String field = fields.get(i);
             if (field.substring(0, field.indexOf(':')).strip().equalsIgnoreCase(name)) {
-                return field;
+                found.add(field);
             }
         }
-        return null;
+        return found;
     }
 
     private static boolean isWhitespace(char c) {
@@ -161,18 +205,15 @@ public final class DkimSigner {
         return out.append("\r\n").toString();
     }
 
-    /** Bare CR or LF become CRLF, as SMTP would send them. */
-    static byte[] withCrlfLineEndings(byte[] message) {
-        if (hasOnlyCrlf(message)) {
-            return message; // what Jakarta Mail writes: no copy
-        }
-        var out = new ByteArrayOutputStream(message.length + 64);
-        for (int i = 0; i < message.length; i++) {
+    /** Bare CR or LF become CRLF, as SMTP sends them. */
+    private static byte[] withCrlfLineEndings(byte[] message, int length) {
+        var out = new ByteArrayOutputStream(length + 64);
+        for (int i = 0; i < length; i++) {
             byte b = message[i];
             if (b == '\r') {
                 out.write('\r');
                 out.write('\n');
-                if (i + 1 < message.length && message[i + 1] == '\n') {
+                if (i + 1 < length && message[i + 1] == '\n') {
                     i++;
                 }
             } else if (b == '\n') {
@@ -185,9 +226,14 @@ public final class DkimSigner {
         return out.toByteArray();
     }
 
-    private static boolean hasOnlyCrlf(byte[] message) {
-        for (int i = 0; i < message.length; i++) {
-            if (message[i] == '\r' ? i + 1 == message.length || message[i + 1] != '\n'
+    private static boolean endsWithCrlf(byte[] message, int length) {
+        return length >= 2 && message[length - 2] == '\r' && message[length - 1] == '\n';
+    }
+
+    /** What Jakarta Mail writes: then no copy is needed. */
+    private static boolean hasOnlyCrlf(byte[] message, int length) {
+        for (int i = 0; i < length; i++) {
+            if (message[i] == '\r' ? i + 1 == length || message[i + 1] != '\n'
                     : message[i] == '\n' && (i == 0 || message[i - 1] != '\r')) {
                 return false;
             }

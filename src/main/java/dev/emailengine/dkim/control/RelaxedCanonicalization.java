@@ -1,11 +1,13 @@
 package dev.emailengine.dkim.control;
 
-import java.io.ByteArrayOutputStream;
+import java.security.MessageDigest;
+import java.util.Locale;
 
 /**
  * The "relaxed" header and body canonicalisation of RFC 6376, section 3.4: what survives the
- * whitespace and line folding changes that relays are known to make. Text is handled as
- * ISO-8859-1, one char per byte, so nothing is re-encoded on the way.
+ * whitespace and line folding changes that relays are known to make. Whitespace here is SP and
+ * HTAB only (WSP), nothing else. Header text is handled as ISO-8859-1, one char per byte, so
+ * nothing is re-encoded on the way.
  */
 final class RelaxedCanonicalization {
 
@@ -15,84 +17,106 @@ final class RelaxedCanonicalization {
     /** One header field, possibly folded, without its final CRLF; the result ends with CRLF. */
     static String header(String field) {
         int colon = field.indexOf(':');
-        String name = field.substring(0, colon).strip().toLowerCase(java.util.Locale.ROOT);
+        String name = trimmed(field.substring(0, colon)).toLowerCase(Locale.ROOT);
         String value = field.substring(colon + 1).replace("\r\n", "");
-        return name + ":" + compressed(value).strip() + "\r\n";
+        return name + ":" + trimmed(compressed(value)) + "\r\n";
     }
 
+    /** Runs of WSP become one SP. */
     private static String compressed(String value) {
         var out = new StringBuilder(value.length());
         boolean space = false;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c == ' ' || c == '\t') {
+            if (isWsp(c)) {
                 space = true;
-            } else {
-                if (space) {
-                    out.append(' ');
-                    space = false;
-                }
-                out.append(c);
+                continue;
             }
+            if (space) {
+                out.append(' ');
+                space = false;
+            }
+            out.append(c);
         }
-        if (space) {
-            out.append(' ');
+        return space ? out.append(' ').toString() : out.toString();
+    }
+
+    private static String trimmed(String value) {
+        int start = 0;
+        int end = value.length();
+        while (start < end && isWsp(value.charAt(start))) {
+            start++;
         }
-        return out.toString();
+        while (end > start && isWsp(value.charAt(end - 1))) {
+            end--;
+        }
+        return value.substring(start, end);
+    }
+
+    private static boolean isWsp(int c) {
+        return c == ' ' || c == '\t';
     }
 
     /**
-     * The body from {@code offset} on, its lines ending in CRLF: runs of whitespace become one
-     * space, whitespace at line ends goes, empty lines at the end go.
+     * Feeds the canonical body, {@code message[offset, length)} with CRLF line endings, to the
+     * digest without copying it: runs of WSP become one SP, WSP at line ends goes, empty lines at
+     * the end go, and a non-empty body ends with CRLF.
      */
-    static byte[] body(byte[] message, int offset) {
-        var out = new ByteArrayOutputStream(message.length - offset);
+    static void body(byte[] message, int offset, int length, MessageDigest digest) {
         int pendingEmptyLines = 0;
         int lineStart = offset;
-        while (lineStart < message.length) {
-            int end = lineEnd(message, lineStart);
-            byte[] line = relaxedLine(message, lineStart, end);
-            if (line.length == 0) {
+        while (lineStart < length) {
+            int end = lineEnd(message, lineStart, length);
+            if (isBlank(message, lineStart, end)) {
                 pendingEmptyLines++;
             } else {
                 for (; pendingEmptyLines > 0; pendingEmptyLines--) {
-                    out.write('\r');
-                    out.write('\n');
+                    digest.update(CRLF);
                 }
-                out.writeBytes(line);
-                out.write('\r');
-                out.write('\n');
+                line(message, lineStart, end, digest);
+                digest.update(CRLF);
             }
-            lineStart = Math.min(message.length, end + 2);
+            lineStart = Math.min(length, end + 2);
         }
-        return out.toByteArray();
     }
 
+    private static final byte[] CRLF = {'\r', '\n'};
+
     /** Where the line starting at {@code start} ends: its CRLF, or the end of the message. */
-    private static int lineEnd(byte[] message, int start) {
-        for (int i = start; i < message.length - 1; i++) {
+    private static int lineEnd(byte[] message, int start, int length) {
+        for (int i = start; i < length - 1; i++) {
             if (message[i] == '\r' && message[i + 1] == '\n') {
                 return i;
             }
         }
-        return message.length;
+        return length;
     }
 
-    private static byte[] relaxedLine(byte[] message, int start, int end) {
-        var line = new ByteArrayOutputStream(end - start);
-        boolean space = false;
+    private static boolean isBlank(byte[] message, int start, int end) {
         for (int i = start; i < end; i++) {
-            byte b = message[i];
-            if (b == ' ' || b == '\t') {
-                space = true;
-            } else {
-                if (space) {
-                    line.write(' ');
-                    space = false;
-                }
-                line.write(b);
+            if (!isWsp(message[i])) {
+                return false;
             }
         }
-        return line.toByteArray(); // whitespace at the end of the line is dropped
+        return true;
+    }
+
+    /** A line without its trailing WSP and with each inner run of WSP as one SP, in runs of bytes. */
+    private static void line(byte[] message, int start, int end, MessageDigest digest) {
+        while (end > start && isWsp(message[end - 1])) {
+            end--;
+        }
+        int run = start;
+        for (int i = start; i < end; i++) {
+            if (isWsp(message[i]) && (message[i] != ' ' || i + 1 < end && isWsp(message[i + 1]))) {
+                digest.update(message, run, i - run);
+                digest.update((byte) ' ');
+                while (i + 1 < end && isWsp(message[i + 1])) {
+                    i++;
+                }
+                run = i + 1;
+            }
+        }
+        digest.update(message, run, end - run);
     }
 }

@@ -3,7 +3,7 @@ package dev.emailengine.dkim.control;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
-import java.io.ByteArrayInputStream;
+import jakarta.mail.util.SharedByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 
@@ -17,7 +17,7 @@ final class SignedMessage extends MimeMessage {
     private final byte[] bytes;
 
     SignedMessage(Session session, byte[] bytes) throws MessagingException {
-        super(session, new ByteArrayInputStream(bytes));
+        super(session, new SharedByteArrayInputStream(bytes)); // parsed in place: the content is not copied
         this.bytes = bytes;
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emailengine.dkim.control.DkimKeys;
+import dev.emailengine.dkim.control.DkimSigner;
 import dev.emailengine.dkim.control.DkimTestKeys;
 import dev.emailengine.queue.entity.Attachment;
 import dev.emailengine.queue.entity.EmailMessage;
@@ -83,9 +84,9 @@ class DkimSignedMessagesTest {
                 .replaceAll("\\s+", "");
         assertTrue(signature.contains("a=" + (algorithm.equals("rsa") ? "rsa-sha256" : "ed25519-sha256")), signature);
         assertTrue(signature.contains("c=relaxed/relaxed"), signature);
-        assertTrue(signature.contains("h=from:to:"), signature);
+        assertTrue(signature.contains("h=from:from:to:to:"), signature);
         if (content.headers().containsKey("List-Unsubscribe-Post")) {
-            assertTrue(signature.contains("list-unsubscribe:list-unsubscribe-post"), signature);
+            assertTrue(signature.contains(":list-unsubscribe-post:list-unsubscribe-post;"), signature);
         }
     }
 
@@ -117,6 +118,49 @@ class DkimSignedMessagesTest {
         MimeMessage message = composer.compose(session, queued(EmailMessage.of("to@example.net", "s", "t", null)));
 
         assertEquals(null, message.getHeader("DKIM-Signature"), "example.com has no key here");
+    }
+
+    static Stream<Arguments> rawMessages() {
+        return Stream.of(
+                Arguments.of("empty body", "From: a@example.com\r\nTo: b@example.net\r\nSubject: empty\r\n\r\n"),
+                Arguments.of("folded and repeated headers", "Received: from x\r\nReceived: from y\r\n"
+                        + "From: a@example.com\r\nSubject: a long\r\n\tfolded   subject \r\nTo: b@example.net,\r\n"
+                        + " c@example.net\r\nTo: d@example.net\r\n\r\nbody\r\n"),
+                Arguments.of("blank lines of whitespace", "From: a@example.com\r\nSubject: ws\r\n\r\n \r\n\t\r\n"
+                        + "x  y\t\r\n \r\n\r\n"),
+                Arguments.of("bare line feeds", "From: a@example.com\nSubject: lf\n\nline one\nline two\n"),
+                Arguments.of("no final line break", "From: a@example.com\r\nSubject: end\r\n\r\nlast  "));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rawMessages")
+    void messagesAtTheEdgesOfCanonicalisationVerify(String name, String message) throws Exception {
+        for (KeyPair pair : List.of(rsa, ed25519)) {
+            byte[] sent = DkimSigner.sign(bytes(message), key(pair), Instant.now());
+
+            assertEquals("pass", DkimVerifier.verdict(sent, dns("raw", pair)), name + " " + pair.getPublic().getAlgorithm());
+        }
+    }
+
+    @Test
+    void aFromSubjectReplyToOrUnsubscribeLinkAddedAfterSigningFails() throws Exception {
+        String original = "From: shop@example.com\r\nTo: b@example.net\r\nSubject: Your order\r\n\r\nThanks\r\n";
+        String sent = new String(DkimSigner.sign(bytes(original), key(rsa), Instant.now()), StandardCharsets.ISO_8859_1);
+        Map<String, String> dns = dns("raw", rsa);
+        assertEquals("pass", DkimVerifier.verdict(bytes(sent), dns));
+
+        for (String added : List.of("From: attacker@example.org", "Subject: Urgent: reset your password",
+                "Reply-To: attacker@example.org", "List-Unsubscribe: <https://attacker.example/u>")) {
+            String tampered = added + "\r\n" + sent; // a header added above the signature, where clients look first
+            assertTrue(DkimVerifier.verdict(bytes(tampered), dns).startsWith("fail"), added + " was not noticed");
+        }
+        assertTrue(sent.replaceAll("\\s+", "").contains("h=from:from:to:to:cc:subject:subject:reply-to:list-unsubscribe:list-unsubscribe-post;"), sent);
+    }
+
+    private static dev.emailengine.dkim.entity.DkimKey key(KeyPair pair) throws Exception {
+        Path file = DkimTestKeys.pem(dir, "raw" + System.nanoTime() + ".pem", pair);
+        return DkimKeys.configured("engine@" + DOMAIN, Optional.of("raw"), Optional.of(file.toString()),
+                Optional.empty(), Clock.systemUTC()).signingKey(DOMAIN).orElseThrow();
     }
 
     private byte[] signed(KeyPair pair, String selector, EmailMessage content) throws Exception {

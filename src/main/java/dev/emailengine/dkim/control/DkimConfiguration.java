@@ -10,11 +10,11 @@ import java.time.Clock;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** The configured {@link DkimKeys}, read when the application starts (the dispatcher needs them first). */
+/** The DKIM settings, read into {@link DkimKeys} when the application starts (the dispatcher needs them first). */
 @ApplicationScoped
-public class DkimSigning {
+public class DkimConfiguration {
 
-    private static final System.Logger LOG = System.getLogger(DkimSigning.class.getName());
+    private static final System.Logger LOG = System.getLogger(DkimConfiguration.class.getName());
 
     @Resource(name = "mail/emailengine")
     Session session;
