@@ -6,6 +6,7 @@
 #   BENCH_ONLY=postgresql bench/run.sh               # the PostgreSQL store against the file store (~15 min)
 #   BENCH_ONLY=suppressions bench/run.sh             # enqueue with 1,000,000 suppressions vs none, both stores
 #   BENCH_ONLY=dkim bench/run.sh                     # end to end unsigned, RSA- and Ed25519-signed (~10 min)
+#   BENCH_ONLY=pacing bench/run.sh                   # rate limits: end to end without, accuracy with (~3 min)
 #
 # Builds the WAR if needed, then measures, each against a limit measured in the same run:
 #   0. the framework's floor: an empty JAX-RS POST /email (bench/floor/: read the body, answer a
@@ -50,6 +51,11 @@
 # file store, each warmed BENCH_WARMUP seconds with the workers on, then end-to-end delivery of
 # BENCH_E2E emails to smtp-sink: unsigned, signed with a 2048-bit RSA key, and with an Ed25519
 # key; figures: emails/s and JVM CPU per email, signed against unsigned (target >= 0.8x).
+# BENCH_ONLY=pacing (bench/pacing.sh; none of the above but the sink's ceiling): end-to-end delivery
+#   of BENCH_E2E emails with no limit configured (the figure issue 15 must keep within 5 % of
+#   before), then RATE_LIMIT=BENCH_RATE/s (100) with BENCH_PACING_SECONDS (30) of mail queued:
+#   achieved / configured rate (the limiter's accuracy), and the rate at which the limit is shown
+#   full in GET /workers/status.
 #
 # Switches (environment variables):
 #   BENCH_ONLY=enqueue   limits, floor, baseline and the current durable enqueue (workers off) and
@@ -82,7 +88,7 @@ ONLY=${BENCH_ONLY:-all}
 BASELINE=${BENCH_BASELINE:-e29b2be}
 # Modes with a script of their own (bench/<mode>.sh): no disk limits, floor or baseline.
 SOURCED=""
-case $ONLY in postgresql | dkim | suppressions) SOURCED=bench/$ONLY.sh BASELINE=none ;; esac
+case $ONLY in postgresql | dkim | suppressions | pacing) SOURCED=bench/$ONLY.sh BASELINE=none ;; esac
 PROFILE=${BENCH_PROFILE:-0}
 PROFILE_SETTLE=${BENCH_PROFILE_SETTLE:-20} # seconds of load under a throw-away recording first
 export NUM_WORKERS=${NUM_WORKERS:-3}
@@ -119,7 +125,7 @@ for tool in javac jar jcmd; do
     command -v "$tool" >/dev/null || fail "needs a full JDK 17 ($tool is missing)"
 done
 [[ $ONLY == all || $ONLY == enqueue || -n $SOURCED ]] \
-    || fail "BENCH_ONLY must be enqueue, postgresql, dkim or suppressions (or unset for everything)"
+    || fail "BENCH_ONLY must be enqueue, postgresql, dkim, suppressions or pacing (or unset for everything)"
 HTTP_B=${BENCH_HTTP_PORT_B:-18482}
 for port in "$HTTP" "$FLOOR" "$SMTP" $([[ $ONLY == postgresql ]] && echo "$HTTP_B"); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then

@@ -22,7 +22,7 @@ class ResponseJsonTest {
     @Test
     void anIdleWorkerHasANullCurrentBatchAndAClosedCircuitNoCause() {
         var status = new WorkersStatus(true, "running", false, new WorkersStatus.Smtp("closed", null, null, null),
-                new WorkersStatus.Pool(1, 1, List.of(new WorkersStatus.WorkerState("worker-1", true, 3, 0, 1.5, null))));
+                new WorkersStatus.Pool(1, 1, List.of(new WorkersStatus.WorkerState("worker-1", true, 3, 0, 1.5, null))), null);
 
         assertEquals("{\"auto_processing_enabled\":true,\"paused\":false,\"smtp\":{\"state\":\"closed\"},"
                 + "\"status\":{\"active_workers\":1,\"total_workers\":1,\"workers\":[{\"avg_latency_ms\":1.5,"

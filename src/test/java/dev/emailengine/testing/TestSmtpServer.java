@@ -11,10 +11,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -96,6 +99,13 @@ public final class TestSmtpServer implements AutoCloseable {
         return new TestSmtpServer(0);
     }
 
+    /** What the server answers to a message it took, with an enhanced status code as Postfix answers. */
+    private static final String DATA_REPLY = "250 2.0.0 Ok: queued";
+
+    public String dataReply() {
+        return DATA_REPLY;
+    }
+
     public int port() {
         return smtpPort;
     }
@@ -159,6 +169,16 @@ public final class TestSmtpServer implements AutoCloseable {
 
     public synchronized List<Received> to(String recipient) {
         return received.stream().filter(r -> r.recipient().equals(recipient)).toList();
+    }
+
+    /** Accepted recipients per domain (lower case) and epoch second of their DATA, for pacing tests. */
+    public synchronized Map<String, SortedMap<Long, Integer>> arrivalsPerDomainAndSecond() {
+        var arrivals = new TreeMap<String, SortedMap<Long, Integer>>();
+        for (Received r : received) {
+            String domain = r.recipient().substring(r.recipient().lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+            arrivals.computeIfAbsent(domain, d -> new TreeMap<>()).merge(r.at().getEpochSecond(), 1, Integer::sum);
+        }
+        return arrivals;
     }
 
     /** Waits until {@code count} messages to {@code recipient} have arrived, or fails at the deadline. */
@@ -272,7 +292,7 @@ public final class TestSmtpServer implements AutoCloseable {
                 for (String recipient : recipients) {
                     store(new Received(message, started, recipient));
                 }
-                return null;
+                return DATA_REPLY.substring(4);
             }
 
             @Override

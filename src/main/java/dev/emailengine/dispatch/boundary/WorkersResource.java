@@ -5,6 +5,7 @@ import dev.emailengine.dispatch.control.SmtpCircuitBreaker;
 import dev.emailengine.dispatch.control.Worker;
 import dev.emailengine.dispatch.entity.DeliveryPause;
 import dev.emailengine.dispatch.entity.WorkersStatus;
+import dev.emailengine.pacing.control.RateLimits;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -30,6 +31,9 @@ public class WorkersResource {
     @Inject
     Dispatcher dispatcher;
 
+    @Inject
+    RateLimits rateLimits;
+
     @GET
     @Path("status")
     @Operation(operationId = "workersStatus", summary = "Per-worker state and counters")
@@ -47,7 +51,7 @@ public class WorkersResource {
                 breaker.lastError(), breaker.nextProbeAt());
         return new WorkersStatus(dispatcher.autoProcessingEnabled(),
                 dispatcher.autoProcessingEnabled() ? "running" : "disabled", dispatcher.paused(), smtp,
-                new WorkersStatus.Pool(workers.size(), active, workers));
+                new WorkersStatus.Pool(workers.size(), active, workers), rateLimits.status());
     }
 
     private static String lower(Enum<?> value) {

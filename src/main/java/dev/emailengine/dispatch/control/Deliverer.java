@@ -65,10 +65,11 @@ public class Deliverer {
         List<String> envelope = email.unfinishedAddresses();
         TransactionReport report;
         try {
+            SmtpReply reply = null;
             if (!envelope.isEmpty()) {
-                connection.send(composer.compose(session, email), composer.envelope(email));
+                reply = connection.send(composer.compose(session, email), composer.envelope(email));
             }
-            report = TransactionReport.accepted(envelope);
+            report = TransactionReport.accepted(envelope, reply);
         } catch (SmtpUnavailableException e) {
             return outage(email, DeliveryFailure.of(e).message());
         } catch (MessagingException | RuntimeException e) {

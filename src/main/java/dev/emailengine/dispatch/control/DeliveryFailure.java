@@ -3,7 +3,6 @@ package dev.emailengine.dispatch.control;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.internet.AddressException;
-import java.lang.reflect.Method;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,41 +44,15 @@ public record DeliveryFailure(boolean permanent, Integer smtpCode, String messag
     }
 
     /**
-     * {@code 421}: the server is closing the channel, whatever the email; it speaks for the
-     * server as a whole.
-     */
-    public boolean serverBusy() {
-        return smtpCode != null && smtpCode == 421;
-    }
-
-    /**
-     * A sign the server is slowing us down rather than objecting to this email (rate limits,
-     * greylisting: {@code 4.7.x}, {@code 452 4.5.3} too many recipients); {@code 421} always is.
-     * The same table as each recipient's reply ({@link SmtpReply#meaning()}).
-     */
-    public boolean throttling() {
-        if (smtpCode == null) {
-            return false;
-        }
-        SmtpReply reply = SmtpReply.of(smtpCode, enhancedStatus == null ? null : smtpCode + " " + enhancedStatus);
-        return reply.meaning() == SmtpReply.Meaning.THROTTLED;
-    }
-
-    /**
      * The reply code, through the standard API only: Jakarta Mail implementations expose it as
      * {@code getReturnCode()} on their SMTP exceptions (not part of the API), and put the reply
      * text in the message, which starts with the code.
      */
     static Integer smtpCode(Throwable e) {
         for (Throwable t = e; t != null; t = next(t)) {
-            try {
-                Method getter = t.getClass().getMethod("getReturnCode");
-                Object value = getter.invoke(t);
-                if (value instanceof Integer code && code >= 200) {
-                    return code;
-                }
-            } catch (ReflectiveOperationException | RuntimeException ignored) {
-                // not an SMTP exception; fall back to the text
+            Integer code = MailInternals.replyCode(t, "getReturnCode");
+            if (code != null) {
+                return code;
             }
             if (t.getMessage() != null) {
                 Matcher m = LEADING_CODE.matcher(t.getMessage());

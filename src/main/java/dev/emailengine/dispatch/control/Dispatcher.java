@@ -1,6 +1,7 @@
 package dev.emailengine.dispatch.control;
 
 import dev.emailengine.dkim.control.DkimConfiguration;
+import dev.emailengine.pacing.control.RateLimits;
 import dev.emailengine.queue.control.Durations;
 import dev.emailengine.queue.control.MailQueue;
 import dev.emailengine.queue.entity.EmailEvent;
@@ -53,6 +54,10 @@ public class Dispatcher {
 
     @Inject
     DkimConfiguration dkim;
+
+    /** Read at start-up, so a bad RATE_LIMIT or DOMAIN_RATE_LIMITS stops the deployment. */
+    @Inject
+    RateLimits rateLimits;
 
     /** Delivery outcomes, for whoever watches (metrics). */
     @Inject
@@ -125,6 +130,7 @@ public class Dispatcher {
         deliverer = new Deliverer(queue, session, new MimeComposer(from, senderName.orElse(null), dkim.keys()), retryPolicy,
                 breaker, Clock.systemUTC(), events::fire);
         manualConnection = new SmtpConnection(session, "process-batch");
+        rateLimits.pacer(); // reads the limits now: a bad value stops the start, not the first send
         if (!autoProcessing) {
             LOG.log(Level.INFO, "AUTO_PROCESSING_ENABLED is false: no workers started");
             return;
@@ -134,7 +140,7 @@ public class Dispatcher {
         for (int i = 1; i <= Math.max(1, numWorkers); i++) {
             String name = "worker-" + i;
             workers.add(new Worker(name, queue, deliverer, new SmtpConnection(session, name), breaker, pause,
-                    pollingInterval));
+                    pollingInterval, rateLimits.pacer()));
         }
         pool = new WorkerPool(executor, workers);
         pool.start(SUPERVISION_INTERVAL);

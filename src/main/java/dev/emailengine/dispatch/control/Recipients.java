@@ -46,8 +46,15 @@ final class Recipients {
     /** The attempt of a transaction that left every recipient finished: sent when anyone has the email, else dead. */
     static Attempt attempt(TransactionReport report, Instant now, QueuedEmail finished) {
         boolean sent = finished.recipients().stream().anyMatch(r -> r.state() == Recipient.State.SENT);
+        if (report.verdicts().isEmpty()) {
+            // A requeued dead letter whose recipients all bounced: nobody is mailed again.
+            return new Attempt(now, sent ? Attempt.Outcome.SENT : Attempt.Outcome.PERMANENT_FAILURE, null,
+                    "no recipient left to send to: each one bounced or already has the email", null);
+        }
         if (sent && report.all(Meaning.ACCEPTED)) {
-            return new Attempt(now, Attempt.Outcome.SENT, 250, "accepted", null);
+            Verdict reply = report.transaction();
+            return new Attempt(now, Attempt.Outcome.SENT, reply.code() == null ? 250 : reply.code(),
+                    cut(reply.text()), reply.enhancedStatus());
         }
         return attempt(report, now, sent ? Attempt.Outcome.SENT : Attempt.Outcome.PERMANENT_FAILURE);
     }
@@ -63,9 +70,11 @@ final class Recipients {
             case TRANSIENT_FAILURE -> report.first(Meaning.DEFERRED, Meaning.THROTTLED);
             case PERMANENT_FAILURE -> report.first(Meaning.BOUNCED, Meaning.REFUSED_BY_POLICY, Meaning.FAILED);
         };
-        Integer code = outcome == Attempt.Outcome.SENT ? Integer.valueOf(250) : decisive.code();
-        String enhanced = outcome == Attempt.Outcome.SENT ? null : decisive.enhancedStatus();
-        String text = outcome == Attempt.Outcome.SENT ? "accepted" : decisive.text();
+        // A sent attempt has the server's reply to the message when the transport gave one.
+        boolean sentWithoutReply = outcome == Attempt.Outcome.SENT && decisive.code() == null;
+        Integer code = sentWithoutReply ? Integer.valueOf(250) : decisive.code();
+        String enhanced = decisive.enhancedStatus();
+        String text = sentWithoutReply ? "accepted" : decisive.text();
         Map<String, Verdict> verdicts = report.verdicts();
         if (verdicts.size() > 1) {
             long accepted = verdicts.values().stream().filter(v -> v.meaning() == Meaning.ACCEPTED).count();
@@ -78,7 +87,10 @@ final class Recipients {
             });
             text = all.append(')').toString();
         }
-        return new Attempt(now, outcome, code, text.length() > MAX_MESSAGE ? text.substring(0, MAX_MESSAGE) : text,
-                enhanced);
+        return new Attempt(now, outcome, code, cut(text), enhanced);
+    }
+
+    private static String cut(String text) {
+        return text.length() > MAX_MESSAGE ? text.substring(0, MAX_MESSAGE) : text;
     }
 }

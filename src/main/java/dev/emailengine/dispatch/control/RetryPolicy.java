@@ -17,9 +17,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * The last retry is moved forward to the end of the lifetime rather than past it, so an email
  * given up on is given up on when its lifetime ends.
  * <p>
- * A throttled email ({@link #throttledRetryAt}) goes back for {@code throttleDelay} (plus
- * jitter) without spending a retry; its lifetime still runs from the first throttled or failed
- * attempt, so a server that throttles for ever cannot keep an email for ever.
+ * A throttled email ({@link #throttledRetryAt}) goes back without spending a retry, for
+ * {@code throttleDelay} after its first throttling reply, doubling with each one in a row up to
+ * {@link #MAX_THROTTLE_DELAY} (plus jitter): a server that keeps throttling one email is asked
+ * less and less often. Its lifetime still runs from the first throttled or failed attempt, so a
+ * server that throttles for ever cannot keep an email for ever.
  */
 public class RetryPolicy {
 
@@ -30,6 +32,8 @@ public class RetryPolicy {
 
     /** {@code THROTTLE_DELAY} when not given. */
     static final Duration DEFAULT_THROTTLE_DELAY = Duration.ofSeconds(5);
+    /** The longest wait after throttling replies in a row (unless THROTTLE_DELAY itself is longer). */
+    static final Duration MAX_THROTTLE_DELAY = Duration.ofMinutes(5);
 
     public RetryPolicy(Duration base, Duration max, Duration lifetime) {
         this(base, max, lifetime, DEFAULT_THROTTLE_DELAY);
@@ -77,9 +81,27 @@ public class RetryPolicy {
         if (!now.isBefore(giveUpAt)) {
             return Optional.empty();
         }
-        long jitter = (long) (throttleDelay.toMillis() * 0.2 * ThreadLocalRandom.current().nextDouble());
-        Instant next = now.plus(throttleDelay).plusMillis(jitter);
+        Instant next = now.plus(throttleDelayBefore(throttledInARow(email) + 1));
         return Optional.of(next.isAfter(giveUpAt) ? giveUpAt : next);
+    }
+
+    /** @param inARow 1 after the first throttling reply, 2 after the second in a row, ... */
+    Duration throttleDelayBefore(int inARow) {
+        long cap = Math.max(MAX_THROTTLE_DELAY.toMillis(), throttleDelay.toMillis());
+        int doublings = Math.min(Math.max(inARow - 1, 0), 30);
+        long millis = throttleDelay.toMillis() << doublings;
+        if (millis < 0 || millis > cap) {
+            millis = cap;
+        }
+        long jitter = (long) (millis * 0.2 * ThreadLocalRandom.current().nextDouble());
+        return Duration.ofMillis(millis + jitter <= cap ? millis + jitter : cap - jitter);
+    }
+
+    /** The throttling replies in a row the email had before this one: its last entry, folded ({@link Attempt#times()}). */
+    static int throttledInARow(QueuedEmail email) {
+        List<Attempt> attempts = email.attempts();
+        Attempt last = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
+        return last != null && last.outcome() == Attempt.Outcome.THROTTLED ? last.times() : 0;
     }
 
     /**
@@ -95,7 +117,7 @@ public class RetryPolicy {
         for (int i = attempts.size() - 1; i >= 0; i--) {
             Attempt attempt = attempts.get(i);
             if (attempt.outcome() == Attempt.Outcome.THROTTLED) {
-                first = attempt.at();
+                first = attempt.since();
             } else if (attempt.outcome() == Attempt.Outcome.TRANSIENT_FAILURE && counted < retries) {
                 counted++;
                 first = attempt.at();

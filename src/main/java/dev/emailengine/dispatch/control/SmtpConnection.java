@@ -34,7 +34,11 @@ public class SmtpConnection implements AutoCloseable {
         return owner;
     }
 
-    public void send(MimeMessage message, Address[] envelope) throws MessagingException {
+    /**
+     * @return the server's reply to the message (its final dot: {@code 250 2.0.0 queued as ...}),
+     *         null when the transport does not say
+     */
+    public SmtpReply send(MimeMessage message, Address[] envelope) throws MessagingException {
         if (transport != null && idleFor().compareTo(CHECK_AFTER_IDLE) > 0 && !transport.isConnected()) {
             close();
         }
@@ -42,6 +46,10 @@ public class SmtpConnection implements AutoCloseable {
         try {
             transport.sendMessage(message, envelope);
             lastUsedNanos = System.nanoTime();
+            Integer code = MailInternals.replyCode(transport, "getLastReturnCode");
+            return code == null ? null
+                    : SmtpReply.of(code, MailInternals.call(transport, "getLastServerResponse") instanceof String text
+                            ? text : null);
         } catch (MessagingException | RuntimeException e) {
             // Even after a clean rejection the session state is unknown to us; a fresh connection
             // costs little next to burning the next email's attempt on a confused one.

@@ -6,7 +6,6 @@ import jakarta.mail.Address;
 import jakarta.mail.SendFailedException;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
-import java.lang.reflect.Method;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +15,8 @@ import java.util.Map;
  * With {@code mail.smtp.sendpartial} a refused RCPT does not stop the others: Jakarta Mail sends
  * to the accepted ones, then throws with them listed as valid-sent and one exception per refused
  * address chained behind ({@code SMTPAddressFailedException}: the address, its reply code and
- * text). Those are read through the standard API and reflection, as {@link DeliveryFailure} reads
- * reply codes, so no implementation class is imported. An address without a reply of its own gets
+ * text). Those are read through the standard API and {@link MailInternals}, so no implementation
+ * class is imported. An address without a reply of its own gets
  * the transaction's: the reply to MAIL FROM or DATA, or the lost connection.
  */
 final class TransactionReport {
@@ -50,9 +49,11 @@ final class TransactionReport {
         this.transaction = transaction;
     }
 
-    static TransactionReport accepted(List<String> envelope) {
-        var report = new TransactionReport(ACCEPTED);
-        envelope.forEach(address -> report.put(address, ACCEPTED));
+    /** Every address accepted; {@code reply} is the server's to the message (its final dot), null when unknown. */
+    static TransactionReport accepted(List<String> envelope, SmtpReply reply) {
+        Verdict accepted = reply == null ? ACCEPTED : new Verdict(Meaning.ACCEPTED, reply, reply.text(), false);
+        var report = new TransactionReport(accepted);
+        envelope.forEach(address -> report.put(address, accepted));
         return report;
     }
 
@@ -148,24 +149,14 @@ final class TransactionReport {
     }
 
     private static Integer returnCode(Throwable t) {
-        Object value = call(t, "getReturnCode");
-        return value instanceof Integer code && code >= 200 ? code : null;
+        return MailInternals.replyCode(t, "getReturnCode");
     }
 
     private static String failedAddress(Throwable t) {
-        return call(t, "getAddress") instanceof Address a ? address(a) : null;
+        return MailInternals.call(t, "getAddress") instanceof Address a ? address(a) : null;
     }
 
     private static String address(Address a) {
         return a instanceof InternetAddress ia ? ia.getAddress() : a.toString();
-    }
-
-    private static Object call(Throwable t, String getter) {
-        try {
-            Method method = t.getClass().getMethod(getter);
-            return method.getParameterCount() == 0 ? method.invoke(t) : null;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
     }
 }

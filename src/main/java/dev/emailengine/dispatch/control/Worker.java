@@ -1,5 +1,6 @@
 package dev.emailengine.dispatch.control;
 
+import dev.emailengine.pacing.control.Pacer;
 import dev.emailengine.queue.control.MailQueue;
 import dev.emailengine.queue.entity.QueuedEmail;
 import java.lang.System.Logger.Level;
@@ -12,7 +13,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A long-running worker task: claims the next due email, delivers it on its own SMTP connection,
  * and when nothing is due waits on the queue, which wakes it the moment an email arrives; the
- * polling interval only bounds how long an idle worker sleeps. While delivery is paused or the
+ * polling interval only bounds how long an idle worker sleeps. Before sending, it reserves room
+ * under the rate limits ({@link Pacer}); without room the email goes back (postponed when its
+ * domain is full, so the worker takes another at once; as it was when the server is full, and the
+ * worker waits for the next slot holding nothing). While delivery is paused or the
  * SMTP server is out or throttling (see {@link SmtpCircuitBreaker}) it claims nothing. Nothing
  * thrown in a step ends the loop, an {@link Error} included: the worker backs off (1 s, doubling
  * to {@link #MAX_BACKOFF} while errors repeat) and carries on; only a stop request or an
@@ -31,6 +35,7 @@ public class Worker implements Runnable {
     private final SmtpCircuitBreaker breaker;
     private final PauseSwitch pause;
     private final Duration pollingInterval;
+    private final Pacer pacer;
 
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private volatile boolean stopRequested;
@@ -43,6 +48,12 @@ public class Worker implements Runnable {
 
     public Worker(String id, MailQueue queue, Deliverer deliverer, SmtpConnection connection,
             SmtpCircuitBreaker breaker, PauseSwitch pause, Duration pollingInterval) {
+        this(id, queue, deliverer, connection, breaker, pause, pollingInterval, Pacer.UNLIMITED);
+    }
+
+    public Worker(String id, MailQueue queue, Deliverer deliverer, SmtpConnection connection,
+            SmtpCircuitBreaker breaker, PauseSwitch pause, Duration pollingInterval, Pacer pacer) {
+        this.pacer = pacer;
         this.id = id;
         this.queue = queue;
         this.deliverer = deliverer;
@@ -101,11 +112,11 @@ public class Worker implements Runnable {
     }
 
     /** The breaker holds everyone for throttling: this worker's next email finds out whether it is over. */
-    private void trial() {
+    private void trial() throws InterruptedException {
         Deliverer.Outcome outcome = null;
         try {
             Optional<QueuedEmail> next = queue.claimNext();
-            if (next.isEmpty()) {
+            if (next.isEmpty() || !admitted(next.get())) {
                 breaker.recordSuccess(); // nothing to send, nothing to be throttled; the next email will tell
                 return;
             }
@@ -123,11 +134,39 @@ public class Worker implements Runnable {
     private void claimAndDeliver() throws InterruptedException {
         Optional<QueuedEmail> next = queue.claimNext();
         if (next.isPresent()) {
-            deliver(next.get());
+            if (admitted(next.get())) {
+                deliver(next.get());
+            }
         } else {
             connection.closeIfIdle();
             queue.awaitWork(pollingInterval);
         }
+    }
+
+    /**
+     * Reserves room under the rate limits; false when there was none and the email went back.
+     * Never waits holding the email: a full domain postpones it, a full server returns it as it
+     * was before the worker waits for the server's next slot.
+     */
+    private boolean admitted(QueuedEmail email) throws InterruptedException {
+        Pacer.Admission admission;
+        try {
+            admission = pacer.admit(email);
+        } catch (RuntimeException | Error e) {
+            queue.defer(email); // the limits could not be read (the database is away): try again later
+            throw e;
+        }
+        if (admission instanceof Pacer.Postpone postpone) {
+            queue.postpone(email, postpone.until());
+            return false;
+        }
+        if (admission instanceof Pacer.Wait wait) {
+            queue.defer(email);
+            Duration pause = wait.duration().compareTo(pollingInterval) < 0 ? wait.duration() : pollingInterval;
+            stopSignal.await(Math.max(1, pause.toNanos()), TimeUnit.NANOSECONDS);
+            return false;
+        }
+        return true;
     }
 
     private Deliverer.Outcome deliver(QueuedEmail email) {

@@ -1,17 +1,20 @@
 package dev.emailengine.dispatch.entity;
 
+import dev.emailengine.pacing.entity.RateLimitStatus;
 import jakarta.json.bind.annotation.JsonbNillable;
 import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-/** {@code GET /workers/status}: the original's shape, plus pause and the SMTP circuit. */
+/** {@code GET /workers/status}: the original's shape, plus pause, the SMTP circuit and the rate limits. */
 public record WorkersStatus(
         boolean autoProcessingEnabled,
         @Schema(enumeration = {"running", "disabled"}) String workerPoolStatus,
         boolean paused,
         Smtp smtp,
-        Pool status) {
+        Pool status,
+        @Schema(description = "Every rate limit in force and how full it is; empty without limits")
+        List<RateLimitStatus> rateLimits) {
 
     /** The SMTP circuit; cause, last_error and next_probe_at only while they mean something. */
     public record Smtp(@Schema(enumeration = {"closed", "open", "probing"}) String state,

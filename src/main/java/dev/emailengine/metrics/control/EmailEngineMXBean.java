@@ -33,6 +33,9 @@ public interface EmailEngineMXBean {
     /** One line per worker: id, running, current email, sent, failed, average latency. */
     String[] getWorkers();
 
+    /** One line per rate limit: key, configured, effective rate per second, fullness, wait until the next slot. */
+    String[] getRateLimits();
+
     boolean isPaused();
 
     /** closed, open or half_open. */

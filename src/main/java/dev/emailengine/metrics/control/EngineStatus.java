@@ -2,9 +2,13 @@ package dev.emailengine.metrics.control;
 
 import dev.emailengine.dispatch.control.Dispatcher;
 import dev.emailengine.dispatch.control.Worker;
+import dev.emailengine.pacing.control.RateLimits;
+import dev.emailengine.pacing.entity.RateLimitStatus;
 import dev.emailengine.queue.control.MailQueue;
 import dev.emailengine.queue.entity.QueueStatus;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** The {@link EmailEngineMXBean} a JMX client reads: live figures from the queue, the workers and the counters. */
@@ -13,12 +17,15 @@ public class EngineStatus implements EmailEngineMXBean {
     private final MailQueue queue;
     private final Dispatcher dispatcher;
     private final EmailMetrics metrics;
+    private final RateLimits rateLimits;
     private final ClassLoader application;
     private static final long COUNTS_TTL_NANOS = 200_000_000L;
     private volatile Counts counts;
+    private volatile Limits limits;
 
     /** Create on a container thread: its context class loader is the one JMX calls are run with. */
-    public EngineStatus(MailQueue queue, Dispatcher dispatcher, EmailMetrics metrics) {
+    public EngineStatus(MailQueue queue, Dispatcher dispatcher, EmailMetrics metrics, RateLimits rateLimits) {
+        this.rateLimits = rateLimits;
         this.queue = queue;
         this.dispatcher = dispatcher;
         this.metrics = metrics;
@@ -55,6 +62,32 @@ public class EngineStatus implements EmailEngineMXBean {
     }
 
     private record Counts(QueueStatus status, long readAt) {
+    }
+
+    /** The rate limits, read as the counts are: once per scrape (on PostgreSQL a query). */
+    List<RateLimitStatus> rateLimits() {
+        Limits last = limits;
+        long now = System.nanoTime();
+        if (last == null || now - last.readAt() > COUNTS_TTL_NANOS) {
+            last = new Limits(inApplication(rateLimits::status), now);
+            limits = last;
+        }
+        return last.status();
+    }
+
+    Optional<RateLimitStatus> rateLimit(String key) {
+        return rateLimits().stream().filter(l -> l.key().equals(key)).findFirst();
+    }
+
+    private record Limits(List<RateLimitStatus> status, long readAt) {
+    }
+
+    @Override
+    public String[] getRateLimits() {
+        return rateLimits().stream()
+                .map(l -> String.format(Locale.ROOT, "%s configured=%s effective_per_second=%.2f fullness=%.2f wait_ms=%d",
+                        l.key(), l.configured(), l.effectivePerSecond(), l.fullness(), l.waitMillis()))
+                .toArray(String[]::new);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.emailengine.metrics.control;
 
 import dev.emailengine.dispatch.control.Dispatcher;
+import dev.emailengine.pacing.control.RateLimits;
 import dev.emailengine.queue.control.MailQueue;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -35,11 +36,14 @@ public class MetricsPublisher {
     @Inject
     EmailMetrics metrics;
 
+    @Inject
+    RateLimits rateLimits;
+
     private ObjectName name;
 
     @PostConstruct
     void publish() {
-        var status = new EngineStatus(queue, dispatcher, metrics);
+        var status = new EngineStatus(queue, dispatcher, metrics, rateLimits);
         metrics.publishGauges(status);
         try {
             name = new ObjectName(OBJECT_NAME);

@@ -93,5 +93,14 @@ public class MicroProfileMetrics {
         registry.gauge("queue.depth", status::getQueueProcessing, new Tag("state", "processing"));
         registry.gauge("queue.depth", status::getDeadLetters, new Tag("state", "dead_letter"));
         registry.gauge("workers.active", status::getWorkersActive);
+        // The limits configured at start; a domain met later under the '*' default shows in the status only.
+        for (var limit : status.rateLimits()) {
+            String key = limit.key();
+            var tag = new Tag("limit", key);
+            registry.gauge("rate_limit.configured_per_second", () -> limit.configuredPerSecond(), tag);
+            registry.gauge("rate_limit.effective_per_second",
+                    () -> status.rateLimit(key).map(l -> l.effectivePerSecond()).orElse(0.0), tag);
+            registry.gauge("rate_limit.fullness", () -> status.rateLimit(key).map(l -> l.fullness()).orElse(0.0), tag);
+        }
     }
 }

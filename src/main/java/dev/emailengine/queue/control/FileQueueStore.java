@@ -191,6 +191,19 @@ public class FileQueueStore implements QueueStore {
         LOG.log(Level.DEBUG, "{0} deferred: SMTP server unavailable", email.id());
     }
 
+    /** The file goes back as it was (a rename, no fsync: a lost postponement only means a new check); the index holds the time. */
+    @Override
+    public void postpone(QueuedEmail email, java.time.Instant until) {
+        try {
+            files.unclaim(email.id());
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "{0} could not be put back: {1}", email.id(), e.getMessage());
+            index.finished(email.id());
+            return;
+        }
+        index.postpone(email.id(), until.toEpochMilli(), clock.millis());
+    }
+
     @Override
     public boolean deadLetter(QueuedEmail dead) {
         try {

@@ -234,6 +234,12 @@ public class MailQueue {
         store.defer(email);
     }
 
+    /** Returns a claimed email untouched, claimable from {@code until} (a rate limit has no room for it before). */
+    public void postpone(QueuedEmail email, Instant until) {
+        store.postpone(email, until);
+        LOG.log(Level.DEBUG, "{0} postponed to {1} by a rate limit", email.id(), until);
+    }
+
     public void deadLetter(QueuedEmail email, Attempt attempt) {
         if (store.deadLetter(email.withAttempt(attempt))) {
             LOG.log(Level.WARNING, "{0} dead-lettered after {1} attempt(s): {2}", email.id(),

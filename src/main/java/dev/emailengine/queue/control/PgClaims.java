@@ -178,6 +178,13 @@ final class PgClaims {
         record(email.id(), "put back", () -> release(email.id()));
     }
 
+    /** Back unclaimed, due at {@code until}, in its place within its priority; committed without waiting for the disk. */
+    void postpone(QueuedEmail email, Instant until) {
+        record(email.id(), "postponed", () -> PgSql.update(dataSource, ASYNC_COMMIT + " UPDATE queued_email"
+                + " SET claimed = false, lease_owner = NULL, lease_until = NULL, due_at = ? FROM async"
+                + " WHERE id = ? AND claimed AND lease_owner = ?", Timestamp.from(until), email.id(), instance) > 0);
+    }
+
     /** True when dead-lettered now or, the database being away, once it is back. */
     boolean deadLetter(QueuedEmail dead) {
         return record(dead.id(), "dead-lettered", () -> finish(dead, "dead"));

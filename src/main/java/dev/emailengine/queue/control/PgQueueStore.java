@@ -43,6 +43,7 @@ public class PgQueueStore implements QueueStore {
     /** How often an unreachable database is tried again (by idle workers and at start-up). */
     private static final Duration OUTAGE_POLL = Duration.ofSeconds(1);
     private static final int PURGE_BATCH = 5_000;
+    private static final int MAX_POSTPONED_TRACKED = 100_000;
     private static final long SCHEMA_RETRY_NANOS = Duration.ofSeconds(2).toNanos();
     /** A clock further off the database's than this is reported: leases and send times assume they agree. */
     private static final Duration CLOCK_TOLERANCE = Duration.ofSeconds(2);
@@ -59,6 +60,9 @@ public class PgQueueStore implements QueueStore {
     private final PgWakeUps wakeUps;
     private final PgClaims claims;
     private final ReentrantLock schema = new ReentrantLock();
+    /** When the emails this instance postponed come due, so an idle worker wakes for them. */
+    private final java.util.concurrent.PriorityBlockingQueue<Instant> postponedDue =
+            new java.util.concurrent.PriorityBlockingQueue<>();
     private volatile boolean ready;
     private volatile long nextSchemaAttempt = System.nanoTime();
     private volatile String schemaProblem;
@@ -234,8 +238,30 @@ public class PgQueueStore implements QueueStore {
         if (!ready || outage.down()) {
             wakeUps.pause(max.compareTo(OUTAGE_POLL) < 0 ? max : OUTAGE_POLL);
         } else {
-            wakeUps.await(max, wakeUps.listening() ? LISTENING_POLL : IDLE_POLL);
+            wakeUps.await(untilPostponedDue(max), wakeUps.listening() ? LISTENING_POLL : IDLE_POLL);
         }
+    }
+
+    /**
+     * No notification announces that an email this instance postponed came due: the wait ends
+     * then (a postponement of another instance's is found by that instance, or by polling).
+     */
+    private Duration untilPostponedDue(Duration max) {
+        Instant now = clock.instant();
+        boolean cameDue = false;
+        for (Instant next = postponedDue.peek(); next != null && !next.isAfter(now); next = postponedDue.peek()) {
+            postponedDue.poll();
+            cameDue = true;
+        }
+        if (cameDue) {
+            return Duration.ofMillis(1);
+        }
+        Instant next = postponedDue.peek();
+        if (next == null) {
+            return max;
+        }
+        Duration left = Duration.between(now, next);
+        return left.compareTo(max) < 0 ? left : max;
     }
 
     @Override
@@ -256,6 +282,14 @@ public class PgQueueStore implements QueueStore {
     @Override
     public void defer(QueuedEmail email) {
         claims.defer(email);
+    }
+
+    @Override
+    public void postpone(QueuedEmail email, Instant until) {
+        claims.postpone(email, until);
+        if (postponedDue.size() < MAX_POSTPONED_TRACKED) {
+            postponedDue.add(until);
+        }
     }
 
     /** True when dead-lettered now or, the database being away, once it is back. */

@@ -127,6 +127,18 @@ class QueueIndex {
         }
     }
 
+    /** Puts a claimed email back in its place within its priority, due at {@code dueAtMillis} (a rate limit's slot). */
+    synchronized void postpone(String id, long dueAtMillis, long nowMillis) {
+        Entry entry = processing.remove(id);
+        if (entry != null) {
+            var moved = new Entry(id, entry.priority(), entry.sequence(), dueAtMillis, entry.createdAtMillis(),
+                    entry.retryCount());
+            pending.put(id, moved);
+            (dueAtMillis <= nowMillis ? due : waiting).add(moved);
+            notify();
+        }
+    }
+
     /** Takes a pending (not claimed) email out of the queue; null when it is not pending. */
     synchronized Entry removePending(String id) {
         Entry entry = pending.remove(id);

@@ -66,6 +66,10 @@ public class QueueJson {
                 }
                 text(json, "enhanced_status", attempt.enhancedStatus());
                 text(json, "message", attempt.message());
+                if (attempt.count() != null) {
+                    json.write("count", attempt.count());
+                }
+                instant(json, "first_at", attempt.firstAt());
                 json.writeEnd();
             }
             json.writeEnd();
@@ -236,8 +240,8 @@ public class QueueJson {
         } catch (JsonException | DateTimeParseException | NoSuchElementException e) {
             throw new CorruptQueueFileException("unparsable JSON: " + e.getMessage());
         }
-        if (version != QueuedEmail.CURRENT_VERSION) {
-            throw new CorruptQueueFileException("unknown format version " + version);
+        if (version < 1 || version > QueuedEmail.CURRENT_VERSION) {
+            throw new CorruptQueueFileException("unknown format version " + version, version > QueuedEmail.CURRENT_VERSION);
         }
         if (id == null || !hasRecipient || createdAt == null || nextAttemptAt == null) {
             throw new CorruptQueueFileException("missing id, message, recipient or times");
@@ -315,7 +319,7 @@ public class QueueJson {
     }
 
     private static void check(QueuedEmail email) {
-        if (email == null || email.version() != QueuedEmail.CURRENT_VERSION) {
+        if (email == null || email.version() < 1 || email.version() > QueuedEmail.CURRENT_VERSION) {
             throw new CorruptQueueFileException("unknown format version " + (email == null ? "null" : email.version()),
                     email != null && email.version() > QueuedEmail.CURRENT_VERSION);
         }

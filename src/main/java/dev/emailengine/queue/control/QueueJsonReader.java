@@ -100,6 +100,8 @@ final class QueueJsonReader {
             Integer smtpCode = null;
             String message = null;
             String enhancedStatus = null;
+            Integer count = null;
+            Instant firstAt = null;
             while (json.next() == Event.KEY_NAME) {
                 String key = json.getString();
                 Event value = json.next();
@@ -112,10 +114,12 @@ final class QueueJsonReader {
                     case "smtp_code" -> smtpCode = value == Event.VALUE_NULL ? null : number(json, value, 0);
                     case "message" -> message = text(json, value);
                     case "enhanced_status" -> enhancedStatus = text(json, value);
+                    case "count" -> count = value == Event.VALUE_NULL ? null : number(json, value, 1);
+                    case "first_at" -> firstAt = instant(json, value);
                     default -> skip(json, value);
                 }
             }
-            attempts.add(new Attempt(at, outcome, smtpCode, message, enhancedStatus));
+            attempts.add(new Attempt(at, outcome, smtpCode, message, enhancedStatus, count, firstAt));
         }
         return attempts;
     }

@@ -61,6 +61,14 @@ public interface QueueStore {
     /** A claimed email goes back untouched (the SMTP server is out; the email did nothing wrong). */
     void defer(QueuedEmail email);
 
+    /**
+     * A claimed email goes back untouched, not claimable before {@code until} (a rate limit has
+     * no room for it yet): no attempt is recorded or spent, and other emails stay claimable. The
+     * new due time may be kept in memory only; after a restart the email is due at once, and the
+     * rate limit holds it back again.
+     */
+    void postpone(QueuedEmail email, java.time.Instant until);
+
     /** A claimed email is given up; {@code dead} carries the last attempt. False if it could not be. */
     boolean deadLetter(QueuedEmail dead);
 

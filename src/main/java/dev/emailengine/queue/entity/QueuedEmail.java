@@ -8,7 +8,10 @@ import java.util.Set;
 
 /**
  * The content of one queue file. {@code version} lets a later release read what an earlier one
- * wrote; files with an unknown version are moved aside, never guessed at. {@code recipients}
+ * wrote; files with an unknown version are moved aside, never guessed at. A record is written in
+ * the lowest version that can hold it: 1, or {@link #THROTTLING_VERSION} once it has a throttled
+ * attempt, which the release before throttling cannot read (on PostgreSQL it then leaves the
+ * email for an instance of this release rather than calling it corrupt). {@code recipients}
  * holds each recipient's outcome once the email has been tried; it is empty before (and in files
  * of earlier releases), every recipient then being pending ({@link #recipientOutcomes()}).
  */
@@ -25,7 +28,11 @@ public record QueuedEmail(
         List<Attempt> attempts,
         List<Recipient> recipients) {
 
-    public static final int CURRENT_VERSION = 1;
+    /** The newest version this release reads. */
+    public static final int CURRENT_VERSION = 2;
+    /** Records with a {@code THROTTLED} attempt, unknown to the releases before it. */
+    public static final int THROTTLING_VERSION = 2;
+    private static final int FIRST_VERSION = 1;
 
     /**
      * {@code maxRetries} when MAX_RETRIES is unset. The largest int rather than a negative marker
@@ -35,12 +42,15 @@ public record QueuedEmail(
 
     public QueuedEmail {
         attempts = attempts == null ? List.of() : List.copyOf(attempts);
+        if (version < THROTTLING_VERSION && attempts.stream().anyMatch(a -> a.outcome() == Attempt.Outcome.THROTTLED)) {
+            version = THROTTLING_VERSION;
+        }
         recipients = recipients == null ? List.of() : List.copyOf(recipients);
     }
 
     public static QueuedEmail accept(String id, int priority, Instant now, int maxRetries,
             EmailMessage message, String templateName) {
-        return new QueuedEmail(CURRENT_VERSION, id, priority, now, 0, maxRetries, now, message, templateName,
+        return new QueuedEmail(FIRST_VERSION, id, priority, now, 0, maxRetries, now, message, templateName,
                 List.of(), List.of());
     }
 
@@ -50,9 +60,15 @@ public record QueuedEmail(
                 attempts, recipients);
     }
 
+    /** Throttled attempts in a row are kept as one entry ({@link Attempt#followedBy}), so the history stays bounded. */
     public QueuedEmail withAttempt(Attempt attempt) {
         var all = new ArrayList<>(attempts);
-        all.add(attempt);
+        Attempt last = all.isEmpty() ? null : all.get(all.size() - 1);
+        if (last != null && last.foldsWith(attempt)) {
+            all.set(all.size() - 1, last.followedBy(attempt));
+        } else {
+            all.add(attempt);
+        }
         return new QueuedEmail(version, id, priority, createdAt, retryCount, maxRetries, nextAttemptAt, message,
                 templateName, all, recipients);
     }
@@ -64,12 +80,14 @@ public record QueuedEmail(
 
     /**
      * A dead letter sent back by an operator: a new retry budget, due now, history kept. Every
-     * recipient that did not get it is tried again; those that did are not.
+     * recipient that failed or was still waiting is tried again; those that got it are not, nor
+     * those that bounced: the address does not exist (and is on the suppression list), so mailing
+     * it again only hurts the sender's reputation.
      */
     public QueuedEmail requeued(Instant now) {
         List<Recipient> again = recipients.stream()
-                .map(r -> r.state() == Recipient.State.SENT ? r : r.with(Recipient.State.PENDING, r.reply(),
-                        r.enhancedStatus(), now))
+                .map(r -> r.state() == Recipient.State.SENT || r.state() == Recipient.State.BOUNCED ? r
+                        : r.with(Recipient.State.PENDING, r.reply(), r.enhancedStatus(), now))
                 .toList();
         return new QueuedEmail(version, id, priority, createdAt, 0, maxRetries, now, message, templateName, attempts,
                 again);

@@ -1,5 +1,6 @@
 package dev.emailengine.queue.entity;
 
+import dev.emailengine.platform.Mailboxes;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -52,13 +53,13 @@ public record Recipient(String address, Kind kind, State state, String reply, St
         return new Recipient(address, kind, newState, newReply, newEnhancedStatus, at);
     }
 
-    /** SMTP compares the domain without regard to case; the local part is the server's business, so exactly. */
-    public boolean sameAddress(String other) {
-        return key(address).equals(key(other));
-    }
-
+    /**
+     * The mailbox a recipient is known by, whatever display name the client gave it
+     * ({@code Ada <ada@example.com>}): the transport reports accepted and refused recipients by
+     * their bare address. SMTP compares the domain without regard to case; the local part is the
+     * server's business, so exactly.
+     */
     public static String key(String address) {
-        int at = address.lastIndexOf('@');
-        return at < 0 ? address : address.substring(0, at) + address.substring(at).toLowerCase(Locale.ROOT);
+        return Mailboxes.key(address);
     }
 }

@@ -150,6 +150,11 @@ public class FileSuppressionStore implements SuppressionStore {
     }
 
     @Override
+    public boolean isKey(String key) {
+        return KEY.matcher(key).matches();
+    }
+
+    @Override
     public Slice page(String search, String listId, String afterKey, int limit) {
         if (afterKey != null && !KEY.matcher(afterKey).matches()) {
             throw new IllegalArgumentException("not a key of the file store");

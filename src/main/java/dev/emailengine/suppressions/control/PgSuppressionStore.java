@@ -1,5 +1,6 @@
 package dev.emailengine.suppressions.control;
 
+import dev.emailengine.suppressions.entity.ListIds;
 import dev.emailengine.suppressions.entity.Suppression;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,8 +26,11 @@ import javax.sql.DataSource;
 public class PgSuppressionStore implements SuppressionStore {
 
     private static final String COLUMNS = "address, reason, source, email_id, created_at, list_id";
-    /** Separates address and list in a page key: neither holds a control character. */
-    private static final char KEY_SEPARATOR = '\n';
+    /**
+     * Separates address and list in a page key: the last space, since a list id has none (an
+     * address may, quoted). Not a control character: the list refuses cursors holding one.
+     */
+    private static final char KEY_SEPARATOR = ' ';
     private static final String ALL_MAIL = "";
 
     private final DataSource dataSource;
@@ -118,7 +122,7 @@ public class PgSuppressionStore implements SuppressionStore {
         String afterAddress = "";
         String afterList = "";
         if (afterKey != null) {
-            int separator = afterKey.indexOf(KEY_SEPARATOR);
+            int separator = afterKey.lastIndexOf(KEY_SEPARATOR);
             if (separator < 0) {
                 throw new IllegalArgumentException("not a key of the PostgreSQL store");
             }
@@ -179,5 +183,21 @@ public class PgSuppressionStore implements SuppressionStore {
     @Override
     public String description() {
         return "PostgreSQL (table suppression, shared by every instance)";
+    }
+
+    /** The keys this store hands out are the addresses of its entries, which the list normalises. */
+    @Override
+    public boolean isKey(String key) {
+        int separator = key.lastIndexOf(KEY_SEPARATOR);
+        if (separator < 0) {
+            return false;
+        }
+        String address = key.substring(0, separator);
+        String listId = key.substring(separator + 1);
+        try {
+            return Addresses.normalise(address).equals(address) && (listId.isEmpty() || ListIds.isValid(listId));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 }

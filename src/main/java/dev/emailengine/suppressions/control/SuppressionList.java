@@ -150,6 +150,11 @@ public class SuppressionList {
             } catch (IllegalArgumentException e) {
                 throw badCursor();
             }
+            // Checked here, the same on both stores: a NUL would otherwise reach the database driver (a 503),
+            // garbage give a page from nowhere.
+            if (after.chars().anyMatch(Character::isISOControl) || !store().isKey(after)) {
+                throw badCursor();
+            }
         }
         SuppressionStore.Slice slice;
         try {

@@ -27,6 +27,9 @@ public interface SuppressionStore {
     record Slice(List<Suppression> entries, String nextKey) {
     }
 
+    /** Whether {@code key} could be a {@link Slice#nextKey()} of this store: a cursor a client sends back is checked first. */
+    boolean isKey(String key);
+
     /**
      * Adds the entry unless there is one for its address and list already (an entry for all mail
      * and one for a list are two entries); then the first entry stays as it was.

@@ -70,6 +70,26 @@ class DelivererTest {
         connection.close();
     }
 
+    /** The reply to the message's final dot is what says the server took it: kept, not a made-up "250 accepted". */
+    @Test
+    void aSentAttemptAndItsRecipientsKeepTheServersReplyToTheMessage() {
+        var connection = new SmtpConnection(f.session, "worker-test");
+        String single = f.enqueue("single@example.com");
+        assertEquals(Outcome.SENT, f.deliverer.deliver(f.queue.claimNext().orElseThrow(), connection));
+        String id = f.enqueue("to@example.com", List.of("policy-550-5.1.1-gone@example.com"), List.of());
+        assertEquals(Outcome.SENT, f.deliverer.deliver(f.queue.claimNext().orElseThrow(), connection));
+
+        for (String each : List.of(single, id)) {
+            EmailDetails sent = f.queue.find(each).orElseThrow();
+            Attempt attempt = sent.attempts().get(0);
+            assertEquals(250, attempt.smtpCode());
+            assertTrue(attempt.message().startsWith(smtp.dataReply()), attempt.message());
+            assertEquals(SmtpReply.parse(smtp.dataReply()).enhancedStatus(), attempt.enhancedStatus());
+            assertEquals(smtp.dataReply(), sent.recipients().get(0).reply());
+        }
+        connection.close();
+    }
+
     @Test
     void a421HoldsTheEmailBackWithoutSpendingARetryAndThrottlesTheServer() {
         var connection = new SmtpConnection(f.session, "worker-test");
@@ -146,6 +166,32 @@ class DelivererTest {
                 attempt.message());
         assertEquals(List.of(new EmailEvent.Bounced(id, cc, bounced.reply())),
                 f.events.stream().filter(e -> e instanceof EmailEvent.Bounced).toList());
+        connection.close();
+    }
+
+    /**
+     * The transport names accepted and refused recipients by their bare address; the envelope
+     * keeps the display name the client gave. Both must be read as one recipient.
+     */
+    @Test
+    void displayNamedRecipientsAreSettledByTheirMailbox() {
+        var connection = new SmtpConnection(f.session, "worker-test");
+        Deliverer deliverer = f.retryingAtOnce();
+        String cc = "Gone <policy-550-5.1.1-x@example.com>";
+        String id = f.enqueue("Ada <to@example.com>", List.of(cc), List.of());
+
+        assertEquals(Outcome.SENT, deliverer.deliver(f.queue.claimNext().orElseThrow(), connection));
+
+        assertEquals(1, smtp.to("to@example.com").size());
+        assertTrue(f.queue.claimNext().isEmpty(), "nothing left to send again");
+        EmailDetails details = f.queue.find(id).orElseThrow();
+        assertEquals("sent", details.state());
+        assertEquals(List.of("to:sent", "cc:bounced"),
+                details.recipients().stream().map(r -> r.kind() + ":" + r.state()).toList());
+        assertEquals("5.1.1", details.recipients().get(1).enhancedStatus());
+        assertEquals(List.of(new EmailEvent.Bounced(id, cc, details.recipients().get(1).reply())),
+                f.events.stream().filter(e -> e instanceof EmailEvent.Bounced).toList());
+        assertEquals(1, smtp.to("to@example.com").size(), "the accepted recipient is not sent it again");
         connection.close();
     }
 
@@ -233,6 +279,24 @@ class DelivererTest {
         assertEquals(550, dead.attempts().get(0).smtpCode());
         assertEquals(List.of(a, b), f.events.stream().filter(e -> e instanceof EmailEvent.Bounced)
                 .map(e -> ((EmailEvent.Bounced) e).recipient()).toList());
+        connection.close();
+    }
+
+    @Test
+    void aRequeuedDeadLetterDoesNotMailTheAddressesThatBounced() {
+        var connection = new SmtpConnection(f.session, "worker-test");
+        String a = "policy-550-5.1.1-a@example.com";
+        String b = "first-554-5.7.1-b@example.com";
+        String id = f.enqueue(a, List.of(b), List.of());
+        assertEquals(Outcome.DEAD_LETTERED, f.deliverer.deliver(f.queue.claimNext().orElseThrow(), connection));
+        assertTrue(f.queue.requeueDeadLetter(id));
+
+        assertEquals(Outcome.SENT, f.deliverer.deliver(f.queue.claimNext().orElseThrow(), connection));
+
+        assertEquals(List.of(), smtp.to(a));
+        assertEquals(1, smtp.to(b).size(), "the one that failed for policy is tried again");
+        assertEquals(List.of("bounced", "sent"),
+                f.queue.find(id).orElseThrow().recipients().stream().map(r -> r.state()).toList());
         connection.close();
     }
 

@@ -64,27 +64,24 @@ class DeliveryFailureTest {
         assertFalse(failure.serverUnreachable());
     }
 
+    /** What each reply means is SmtpReply's table (SmtpReplyTest); here, that the failure keeps the code and status. */
     @Test
-    void a421SpeaksForTheServerAndFourSevenRepliesAreThrottlingSigns() {
+    void aFailureKeepsItsReplyCodeAndEnhancedStatus() {
         var busy = DeliveryFailure.of(new SMTPSendFailedException("MAIL FROM", 421,
                 "421 4.7.0 Try again later, closing connection", null, null, null, null));
-        assertTrue(busy.serverBusy() && busy.throttling(), busy.toString());
+        assertEquals(421, busy.smtpCode());
         assertFalse(busy.permanent());
 
         for (String reply : new String[] {"451 4.7.1 Greylisted, try again later", "450 4.7.1 Rate limit exceeded",
                 "454 4.7.0 Throttling failure: Maximum sending rate exceeded", "452 4.5.3 Too many recipients"}) {
             var failure = DeliveryFailure.of(new SMTPSendFailedException("DATA", Integer.parseInt(reply.substring(0, 3)),
                     reply, null, null, null, null));
-            assertTrue(failure.throttling() && !failure.serverBusy(), failure.toString());
             assertEquals(reply.substring(4, 9), failure.enhancedStatus());
+            assertFalse(failure.permanent());
         }
-
-        var other = DeliveryFailure.of(new SMTPSendFailedException("DATA", 451, "451 4.3.0 Try again later", null,
-                null, null, null));
-        assertFalse(other.throttling(), "a local problem of the server is that email's transient failure");
         var policy = DeliveryFailure.of(new SMTPSendFailedException("DATA", 550, "550 5.7.1 Message rejected as spam",
                 null, null, null, null));
-        assertFalse(policy.throttling());
+        assertEquals("5.7.1", policy.enhancedStatus());
         assertTrue(policy.permanent());
     }
 

@@ -98,7 +98,7 @@ class RetryPolicyTest {
     }
 
     @Test
-    void throttlingSpendsNoRetryButItsLifetimeRunsFromTheFirstThrottledAttempt() {
+    void throttlingSpendsNoRetryWaitsLongerEachTimeInARowAndItsLifetimeRunsFromTheFirstThrottledAttempt() {
         var throttling = new RetryPolicy(Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofHours(1),
                 Duration.ofSeconds(5));
         QueuedEmail email = email(T0, 3);
@@ -110,15 +110,46 @@ class RetryPolicyTest {
                 break;
             }
             long wait = Duration.between(now, next.get()).toMillis();
-            assertTrue(wait <= 6_000 && (wait >= 5_000 || next.get().equals(T0.plus(Duration.ofHours(1)))),
-                    "waits the throttle delay plus jitter: " + wait + " ms");
+            long expected = Math.min(5_000L << Math.min(throttledAttempts, 20), 300_000);
+            boolean cutShort = next.get().equals(T0.plus(Duration.ofHours(1)));
+            assertTrue(cutShort || wait >= expected * 0.8 && wait <= expected * 1.2 && wait <= 300_000,
+                    "throttled " + (throttledAttempts + 1) + " times in a row waits about " + expected + " ms, not "
+                            + wait);
             email = email.withAttempt(throttled(now)).dueAt(next.get());
             now = next.get();
             throttledAttempts++;
         }
         assertEquals(0, email.retryCount(), "MAX_RETRIES (3) is never touched by throttling");
         assertEquals(T0.plus(Duration.ofHours(1)), now, "given up when the hour since the first throttle is over");
-        assertTrue(throttledAttempts > 600, throttledAttempts + " throttled attempts in an hour");
+        assertTrue(throttledAttempts > 10 && throttledAttempts < 30,
+                throttledAttempts + " throttled attempts in an hour: the server is asked less and less often");
+        assertEquals(1, email.attempts().size(), "throttled attempts in a row are one entry");
+        assertEquals(throttledAttempts, email.attempts().get(0).times());
+        assertEquals(T0, email.attempts().get(0).since());
+    }
+
+    @Test
+    void theThrottleDelayDoublesUpToFiveMinutesAndStartsAgainAfterAnotherOutcome() {
+        var policy = new RetryPolicy(Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofHours(48),
+                Duration.ofSeconds(1));
+        for (int inARow = 1; inARow <= 12; inARow++) {
+            long expected = Math.min(1_000L << (inARow - 1), 300_000);
+            long wait = policy.throttleDelayBefore(inARow).toMillis();
+            assertTrue(wait >= expected * 0.8 && wait <= Math.min(expected * 1.2, 300_000), inARow + ": " + wait);
+        }
+        QueuedEmail email = email(T0, 3);
+        for (int i = 0; i < 4; i++) {
+            email = email.withAttempt(throttled(T0.plusSeconds(i)));
+        }
+        assertEquals(4, RetryPolicy.throttledInARow(email));
+        email = email.withRetry(greylisted(T0.plusSeconds(10)), T0.plusSeconds(70));
+        assertEquals(0, RetryPolicy.throttledInARow(email), "a transient failure ends the run");
+        long wait = Duration.between(T0.plusSeconds(70), policy.throttledRetryAt(email, T0.plusSeconds(70)).orElseThrow())
+                .toMillis();
+        assertTrue(wait >= 1_000 && wait <= 1_200, "back to THROTTLE_DELAY: " + wait);
+        var longDelay = new RetryPolicy(Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofHours(48),
+                Duration.ofMinutes(10));
+        assertTrue(longDelay.throttleDelayBefore(3).toMillis() <= 600_000, "a THROTTLE_DELAY above the cap is the cap");
     }
 
     @Test

@@ -51,11 +51,11 @@ class WorkerTest {
         }
 
         @Override
-        public void send(MimeMessage message, Address[] envelope) throws MessagingException {
+        public SmtpReply send(MimeMessage message, Address[] envelope) throws MessagingException {
             if (envelope[0].toString().startsWith("oom@")) {
                 throw new OutOfMemoryError("Java heap space (simulated)");
             }
-            super.send(message, envelope);
+            return super.send(message, envelope);
         }
     }
 

@@ -231,6 +231,8 @@ class ApiSchemasTest {
         var email = QueuedEmail.accept("batch_1", 2, AT, QueuedEmail.NO_RETRY_LIMIT,
                 EmailMessage.of("ada@example.com", "Hi", "text", null), null)
                 .withRetry(new Attempt(AT, Attempt.Outcome.TRANSIENT_FAILURE, 451, "451 4.3.0 later", "4.3.0"), AT)
+                .withAttempt(new Attempt(AT, Attempt.Outcome.THROTTLED, 451, "451 4.7.1 slow down", "4.7.1"))
+                .withAttempt(new Attempt(AT, Attempt.Outcome.THROTTLED, 421, "421 4.7.0 busy", "4.7.0"))
                 .withRecipients(List.of(new Recipient("ada@example.com", Recipient.Kind.TO, Recipient.State.DEFERRED,
                         "451 4.3.0 later", "4.3.0", AT), new Recipient("bob@example.com", Recipient.Kind.CC,
                                 Recipient.State.BOUNCED, "550 5.1.1 unknown", "5.1.1", AT),
@@ -246,7 +248,8 @@ class ApiSchemasTest {
                 Map.entry("Requeued", Requeued.all(2)),
                 Map.entry("WorkersStatus", new WorkersStatus(true, "running", false,
                         new WorkersStatus.Smtp("open", "outage", "421", AT), new WorkersStatus.Pool(1, 0,
-                                List.of(new WorkersStatus.WorkerState("worker-1", false, 3, 1, 1.5, null))))),
+                                List.of(new WorkersStatus.WorkerState("worker-1", false, 3, 1, 1.5, null))),
+                        List.of(new dev.emailengine.pacing.entity.RateLimitStatus("server", "14/s", 14, 7, 0.5, 35)))),
                 Map.entry("DeliveryPause", new DeliveryPause(true, "Paused")),
                 Map.entry("ProcessBatch", new BatchRun("m", true, "batch_1", "retry_scheduled")),
                 Map.entry("Health", new Health("degraded", AT, new Health.Components("healthy", "healthy",

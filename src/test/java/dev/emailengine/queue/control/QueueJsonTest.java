@@ -2,6 +2,7 @@ package dev.emailengine.queue.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emailengine.queue.entity.Attachment;
 import dev.emailengine.queue.entity.Attempt;
@@ -43,6 +44,23 @@ class QueueJsonTest {
         assertEquals(email, json.read(json.write(email)));
         assertEquals(new QueueJson.Summary(email.id(), 1, email.createdAt(), email.nextAttemptAt(), 2, null),
                 json.readSummary(json.write(email)), "start-up reads the same index fields without the bodies");
+    }
+
+    @Test
+    void foldedThrottledAttemptsKeepTheirCountAndFirstTime() {
+        QueuedEmail email = QueuedEmail.accept("batch_1795000000000_0000abcf", 2, Instant.parse("2026-11-28T10:00:00Z"),
+                3, EmailMessage.of("a@example.com", "s", "t", null), null);
+        for (int i = 0; i < 1_000; i++) {
+            email = email.withAttempt(new Attempt(Instant.parse("2026-11-28T10:00:00Z").plusSeconds(i * 5L),
+                    Attempt.Outcome.THROTTLED, 451, "451 4.7.1 rate limited, try again later", "4.7.1"));
+        }
+
+        byte[] written = json.write(email);
+
+        assertEquals(email, json.read(written));
+        assertEquals(1_000, json.read(written).attempts().get(0).count());
+        assertEquals(Instant.parse("2026-11-28T10:00:00Z"), json.read(written).attempts().get(0).firstAt());
+        assertTrue(written.length < 2_000, "a thousand throttles are one entry, not " + written.length + " bytes");
     }
 
     @Test
@@ -90,9 +108,35 @@ class QueueJsonTest {
     }
 
     @Test
-    void anUnknownVersionIsRefused() {
+    void anUnknownVersionIsRefusedANewerOneAsNewer() {
+        var newer = assertThrows(CorruptQueueFileException.class, () -> json.read(
+                "{\"version\": 3, \"id\": \"x\"}".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(newer.newerFormat());
+        assertTrue(assertThrows(CorruptQueueFileException.class, () -> json.readSummary(
+                "{\"version\": 3, \"id\": \"x\"}".getBytes(StandardCharsets.UTF_8))).newerFormat());
         assertThrows(CorruptQueueFileException.class, () -> json.read(
-                "{\"version\": 2, \"id\": \"x\"}".getBytes(StandardCharsets.UTF_8)));
+                "{\"version\": 0, \"id\": \"x\"}".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * The release before throttling reads version 1 and fails on a THROTTLED attempt: a record is
+     * written as version 2 only once it has one, so a rollback reads every other record, and on
+     * PostgreSQL leaves the throttled ones for this release instead of calling them corrupt.
+     */
+    @Test
+    void aRecordIsVersion2OnlyOnceItHasAThrottledAttempt() {
+        QueuedEmail email = QueuedEmail.accept("batch_1795000000000_0000abd1", 2, Instant.parse("2026-11-28T10:00:00Z"),
+                3, EmailMessage.of("a@example.com", "s", "t", null), null);
+        QueuedEmail retried = email.withRetry(new Attempt(Instant.parse("2026-11-28T10:01:00Z"),
+                Attempt.Outcome.TRANSIENT_FAILURE, 451, "451 4.3.0 later", "4.3.0"), Instant.parse("2026-11-28T10:02:00Z"));
+        assertTrue(new String(json.write(retried), StandardCharsets.UTF_8).contains("\"version\":1"));
+        assertEquals(1, json.read(json.write(retried)).version());
+
+        QueuedEmail throttled = retried.withAttempt(new Attempt(Instant.parse("2026-11-28T10:02:00Z"),
+                Attempt.Outcome.THROTTLED, 451, "451 4.7.1 slow down", "4.7.1"));
+        assertEquals(QueuedEmail.THROTTLING_VERSION, json.read(json.write(throttled)).version());
+        assertEquals(QueuedEmail.THROTTLING_VERSION, throttled.requeued(Instant.parse("2026-11-28T11:00:00Z")).version(),
+                "its history keeps the throttled attempt");
     }
 
     @Test

@@ -138,6 +138,43 @@ abstract class QueueStoreContract {
     }
 
     @Test
+    void aPostponedEmailWaitsWithoutSpendingAnAttemptAndOthersGoMeanwhile() throws InterruptedException {
+        QueueStore store = open();
+        QueuedEmail stored = email("paced@x.test");
+        store.store(List.of(stored), null);
+        store.store(List.of(email("other@x.test")), null);
+        QueuedEmail claimed = store.claimNext().orElseThrow();
+        assertEquals(stored.id(), claimed.id());
+
+        store.postpone(claimed, clock.instant().plusMillis(300));
+        assertEquals("queued", store.find(stored.id()).orElseThrow().state(), "back in the queue, no retry");
+        assertEquals(List.of("other@x.test"), drain(store), "the email behind it is not held up");
+        assertTrue(store.claimNext().isEmpty(), "not before its time");
+        long start = System.nanoTime();
+        store.awaitWork(Duration.ofSeconds(10));
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5),
+                "an idle worker wakes when the postponed email comes due, not after its longest wait");
+        clock.advance(Duration.ofMillis(300));
+        QueuedEmail again = store.claimNext().orElseThrow();
+        assertEquals(stored.id(), again.id());
+        assertEquals(0, again.retryCount());
+        assertTrue(again.attempts().isEmpty(), "a postponement is no attempt");
+    }
+
+    @Test
+    void aPostponedEmailGoesBeforeMailQueuedAfterItsTime() {
+        QueueStore store = open();
+        store.store(List.of(email("first@x.test"), email("second@x.test")), null);
+        QueuedEmail first = store.claimNext().orElseThrow();
+        store.postpone(first, clock.instant().plusSeconds(1));
+        clock.advance(Duration.ofSeconds(2));
+        store.store(List.of(email("third@x.test")), null);
+        List<String> order = drain(store);
+        assertEquals(3, order.size());
+        assertTrue(order.indexOf("first@x.test") < order.indexOf("third@x.test"), order::toString);
+    }
+
+    @Test
     void everyStateIsFoundByIdAndCounted() {
         QueueStore store = open();
         QueuedEmail sent = email("sent@x.test");

@@ -17,6 +17,15 @@ class QueuedEmailTest {
     }
 
     @Test
+    void aDisplayNameDoesNotMakeAnAddressASecondRecipient() {
+        var message = new EmailMessage("Ada <ada@example.com>", "s", "t", null, null, List.of("ada@EXAMPLE.com"),
+                List.of("\"ada\"@example.com"), null, null, null);
+        var email = QueuedEmail.accept("batch_1", 2, T0, 3, message, null);
+
+        assertEquals(List.of(Recipient.pending("Ada <ada@example.com>", Recipient.Kind.TO)), email.recipientOutcomes());
+    }
+
+    @Test
     void beforeTheFirstAttemptEveryRecipientIsPendingOnceWithItsKind() {
         assertEquals(List.of(Recipient.pending("to@example.com", Recipient.Kind.TO),
                 Recipient.pending("cc@example.com", Recipient.Kind.CC),
@@ -28,7 +37,7 @@ class QueuedEmailTest {
     }
 
     @Test
-    void aRequeuedDeadLetterTriesAgainEveryRecipientThatDidNotGetIt() {
+    void aRequeuedDeadLetterTriesAgainEveryRecipientThatFailedButNotOneThatBounced() {
         var outcomes = email().recipientOutcomes();
         var tried = email().withRecipients(List.of(outcomes.get(0).with(Recipient.State.SENT, "250 ok", null, T0),
                 outcomes.get(1).with(Recipient.State.BOUNCED, "550 5.1.1 unknown", "5.1.1", T0),
@@ -36,9 +45,27 @@ class QueuedEmailTest {
 
         QueuedEmail requeued = tried.requeued(T0.plusSeconds(60));
 
-        assertEquals(List.of(Recipient.State.SENT, Recipient.State.PENDING, Recipient.State.PENDING,
+        assertEquals(List.of(Recipient.State.SENT, Recipient.State.BOUNCED, Recipient.State.PENDING,
                 Recipient.State.PENDING), requeued.recipientOutcomes().stream().map(Recipient::state).toList());
-        assertEquals(List.of("cc@example.com", "TO@example.com", "bcc@EXAMPLE.com"), requeued.unfinishedAddresses());
-        assertEquals("550 5.1.1 unknown", requeued.recipientOutcomes().get(1).reply(), "the last reply stays visible");
+        assertEquals(List.of("TO@example.com", "bcc@EXAMPLE.com"), requeued.unfinishedAddresses(),
+                "a bounced address is not mailed again");
+        assertEquals("554 5.7.1 spam", requeued.recipientOutcomes().get(2).reply(), "the last reply stays visible");
+    }
+
+    @Test
+    void aThousandThrottledAttemptsInARowAreOneEntryAndAnotherOutcomeStartsANewOne() {
+        QueuedEmail email = email();
+        for (int i = 0; i < 1_000; i++) {
+            email = email.withAttempt(new Attempt(T0.plusSeconds(i), Attempt.Outcome.THROTTLED, 451,
+                    "451 4.7.1 slow down " + i, "4.7.1"));
+        }
+        assertEquals(List.of(new Attempt(T0.plusSeconds(999), Attempt.Outcome.THROTTLED, 451, "451 4.7.1 slow down 999",
+                "4.7.1", 1_000, T0)), email.attempts(), "the count, the first time, the latest reply");
+
+        email = email.withRetry(new Attempt(T0.plusSeconds(1_000), Attempt.Outcome.TRANSIENT_FAILURE, 451, "451 4.3.0",
+                "4.3.0"), T0.plusSeconds(1_060)).withAttempt(new Attempt(T0.plusSeconds(1_060),
+                        Attempt.Outcome.THROTTLED, 421, "421 4.7.0 busy", "4.7.0"));
+        assertEquals(List.of(1_000, 1, 1), email.attempts().stream().map(Attempt::times).toList());
+        assertEquals(null, email.attempts().get(2).count(), "a single attempt is written as before");
     }
 }

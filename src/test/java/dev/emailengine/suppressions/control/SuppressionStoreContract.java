@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emailengine.suppressions.entity.Suppression;
+import dev.emailengine.suppressions.entity.SuppressionPage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -252,5 +253,24 @@ abstract class SuppressionStoreContract {
             assertTrue(++pages < 1000, "paging does not end");
         } while (after != null);
         return seen;
+    }
+
+    /** A cursor not handed out by the service is a 400 naming it on either store, never a 503 or a page of garbage. */
+    @Test
+    void aHostileCursorIsA400NamingCursorOnEveryStore() {
+        var list = new SuppressionList(open(), java.time.Clock.fixed(AT, java.time.ZoneOffset.UTC));
+        IntStream.range(0, 3).forEach(i -> list.add("user" + i + "@example.com", null, null));
+        var encoder = java.util.Base64.getUrlEncoder().withoutPadding();
+        for (String decoded : List.of("user1@example.com\u0000", "\u0000", "a\nb@example.com", "garbage", "x",
+                "User@EXAMPLE.com", "../../etc/passwd", "ff", "user1@example.com a/b", "User@EXAMPLE.com news")) {
+            String cursor = encoder.encodeToString(decoded.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            var refused = assertThrows(dev.emailengine.problems.control.InvalidInputException.class,
+                    () -> list.page(SuppressionQuery.of(null, cursor, null)), decoded);
+            assertEquals(400, refused.status(), decoded);
+            assertEquals("cursor", refused.errors().get(0).field(), decoded);
+        }
+        SuppressionPage first = list.page(SuppressionQuery.of(null, null, "1"));
+        assertEquals(2, list.page(SuppressionQuery.of(null, first.nextCursor(), "5")).suppressions().size(),
+                "the service's own cursors still work");
     }
 }

@@ -1,0 +1,43 @@
+# BENCH_ONLY=pacing, sourced by bench/run.sh after the sink's ceiling: rate limits (issue 15).
+#   1. end-to-end delivery of BENCH_E2E emails with no limit configured, against the sink
+#   2. RATE_LIMIT=BENCH_RATE/s with BENCH_PACING_SECONDS of mail queued at once: the rate the
+#      sink saw (first to last delivery, by the service's sent counter) over the configured one
+RATE=${BENCH_RATE:-100}
+PACING_SECONDS=${BENCH_PACING_SECONDS:-30}
+WHO=service
+
+say "end to end without rate limits: $E2E emails"
+unset RATE_LIMIT DOMAIN_RATE_LIMITS
+start_service unlimited
+api workers/pause -X POST >/dev/null
+enqueue_bulk "$E2E"
+s0=$(sent_total)
+t0=$(now)
+api workers/resume -X POST >/dev/null
+wait_until 600 "$E2E deliveries" sent_since "$s0" "$E2E"
+E2E_RATE=$(awk -v n="$E2E" -v s="$(elapsed "$t0" "$(now)")" 'BEGIN { printf "%.0f", n / s }')
+row "End-to-end delivery of $E2E, no rate limit ($NUM_WORKERS workers)" "$E2E_RATE emails/s" \
+    "sink $SINK_CEILING emails/s" "$(ratio "$E2E_RATE" "$SINK_CEILING")×" "within 5 % of before issue 15"
+stop_service
+
+PACED_COUNT=$(((RATE * PACING_SECONDS + 499) / 500 * 500)) # enqueue_bulk sends 500 a request
+say "RATE_LIMIT=$RATE/s: $PACED_COUNT emails (about $PACING_SECONDS s)"
+export RATE_LIMIT="$RATE/s"
+start_service paced
+unset RATE_LIMIT
+api workers/pause -X POST >/dev/null
+enqueue_bulk "$PACED_COUNT"
+s0=$(sent_total)
+api workers/resume -X POST >/dev/null
+wait_until 60 "the first paced delivery" sent_since "$s0" 1
+t0=$(now)
+s1=$(sent_total)
+FULL=$(api workers/status | grep -o '"fullness":[0-9.]*' | head -n 1 | cut -d: -f2)
+wait_until $((PACING_SECONDS * 3 + 60)) "$PACED_COUNT paced deliveries" sent_since "$s0" "$PACED_COUNT"
+ACHIEVED=$(awk -v n="$((PACED_COUNT - s1 + s0))" -v s="$(elapsed "$t0" "$(now)")" 'BEGIN { printf "%.2f", n / s }')
+row "Rate limit accuracy, RATE_LIMIT=$RATE/s, $PACED_COUNT emails queued at once" \
+    "$ACHIEVED emails/s (status showed fullness ${FULL:-n/a} while sending)" "configured $RATE/s" \
+    "$(ratio "$ACHIEVED" "$RATE")×" "0.95–1.00×"
+stop_service
+stop_sink
+report

@@ -1,0 +1,117 @@
+package dev.emailengine.pacing.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import dev.emailengine.pacing.entity.RateLimitStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What a worker is told to do with a claimed email, and how throttling moves the pace. */
+class PacerTest {
+
+    private final ManualClock clock = new ManualClock();
+
+    private Pacer pacer(String server, String domains) {
+        return new Pacer(RateLimitConfig.parse(server, domains), new MemoryLimitState(clock), clock);
+    }
+
+    private static RateLimitStatus status(Pacer pacer, String key) {
+        return pacer.status().stream().filter(s -> s.key().equals(key)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aFullDomainPostponesItsEmailAndTakesNothingFromTheServer() {
+        Pacer pacer = pacer("10/s", "slow.test=1/s");
+        assertInstanceOf(Pacer.Granted.class, pacer.admit("e1", List.of("a@slow.test")));
+        clock.advance(Duration.ofMillis(100));
+        Pacer.Admission second = pacer.admit("e2", List.of("b@slow.test"));
+        assertEquals(new Pacer.Postpone(clock.instant().plusMillis(900)), second);
+        assertEquals(0, status(pacer, "server").waitMillis(), "the refused email took no server slot");
+        assertInstanceOf(Pacer.Granted.class, pacer.admit("e3", List.of("c@fast.test")), "other domains flow");
+    }
+
+    @Test
+    void aFullServerMakesTheWorkerWaitHoldingNothing() {
+        Pacer pacer = pacer("2/s", null);
+        assertInstanceOf(Pacer.Granted.class, pacer.admit("e1", List.of("a@x.test")));
+        assertEquals(new Pacer.Wait(Duration.ofMillis(500)), pacer.admit("e2", List.of("b@x.test")));
+    }
+
+    @Test
+    void aBacklogOfOneDomainIsSpreadOneSlotApartAndARefusedAgainGoesFirst() {
+        Pacer pacer = pacer(null, "slow.test=2/s");
+        Instant start = clock.instant();
+        assertInstanceOf(Pacer.Granted.class, pacer.admit("e0", List.of("a@slow.test")));
+        for (int i = 1; i <= 3; i++) {
+            assertEquals(new Pacer.Postpone(start.plusMillis(500L * i)), pacer.admit("e" + i, List.of("a@slow.test")));
+        }
+        clock.advance(Duration.ofMillis(100));
+        assertInstanceOf(Pacer.Granted.class, pacer.admit("new", List.of("a@other.test")));
+        assertEquals(new Pacer.Postpone(start.plusMillis(500)), pacer.admit("e2", List.of("a@slow.test")),
+                "an email postponed before waits for the first free slot, not the end of the line");
+    }
+
+    @Test
+    void recipientsAreCountedPerDomainAndAllTogetherForTheServer() {
+        Pacer pacer = pacer("3/s", "a.test=2/s");
+        assertInstanceOf(Pacer.Granted.class, pacer.admit("e1", List.of("x@a.test", "Y <y@A.test>", "z@b.test")));
+        assertEquals(1.0, status(pacer, "server").fullness(), 1e-9, "three recipients fill 3/s");
+        assertEquals(1000, status(pacer, "server").waitMillis());
+        assertEquals(1000, status(pacer, "domain:a.test").waitMillis(), "two recipients at 2/s: a second");
+    }
+
+    @Test
+    void theDefaultGivesEveryOtherDomainALimitOfItsOwn() {
+        Pacer pacer = pacer(null, "*=1/s");
+        assertInstanceOf(Pacer.Granted.class, pacer.admit("e1", List.of("a@one.test")));
+        assertInstanceOf(Pacer.Granted.class, pacer.admit("e2", List.of("a@two.test")));
+        assertInstanceOf(Pacer.Postpone.class, pacer.admit("e3", List.of("b@one.test")));
+        assertEquals(List.of("domain:one.test", "domain:two.test"),
+                pacer.status().stream().map(RateLimitStatus::key).toList());
+    }
+
+    @Test
+    void throttlingHalvesTheDomainsPaceOnceASecondAndSuccessesBringItBack() {
+        Pacer pacer = pacer("100/s", "slow.test=20/s");
+        pacer.throttled("x@slow.test", "451 4.7.1 slow down");
+        assertEquals(10, status(pacer, "domain:slow.test").effectivePerSecond(), 1e-9);
+        pacer.throttled("y@slow.test", "451 4.7.1 slow down");
+        assertEquals(10, status(pacer, "domain:slow.test").effectivePerSecond(), 1e-9, "one cut a second");
+        assertEquals(100, status(pacer, "server").effectivePerSecond(), 1e-9, "the server is not cut");
+        clock.advance(Duration.ofSeconds(1));
+        pacer.throttled("y@slow.test", "451 4.7.1 slow down");
+        assertEquals(5, status(pacer, "domain:slow.test").effectivePerSecond(), 1e-9);
+
+        assertInstanceOf(Pacer.Granted.class, pacer.admit("e1", List.of("a@slow.test")));
+        assertEquals(200, status(pacer, "domain:slow.test").waitMillis(), "the next slot is 1/5 s away");
+        pacer.sent("e1");
+        assertEquals(5.1, status(pacer, "domain:slow.test").effectivePerSecond(), 1e-9, "additive increase");
+        for (int i = 2; i < 400; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            pacer.admit("e" + i, List.of("a@slow.test"));
+            pacer.sent("e" + i);
+        }
+        assertEquals(20, status(pacer, "domain:slow.test").effectivePerSecond(), 1e-9, "never above the limit");
+    }
+
+    @Test
+    void aServerWideThrottleWithoutAnyLimitStartsFromTheRateSentAt() {
+        Pacer pacer = pacer(null, null);
+        for (int second = 0; second < 6; second++) {
+            for (int i = 0; i < 8; i++) {
+                pacer.admit("e" + second + "-" + i, List.of("a@x.test"));
+            }
+            clock.advance(Duration.ofSeconds(1));
+        }
+        pacer.throttled(null, "421 4.7.0 too fast");
+        RateLimitStatus server = status(pacer, "server");
+        assertEquals("", server.configured(), "nothing configured: throttling set this pace");
+        assertEquals(4, server.effectivePerSecond(), 1e-9, "half of the 8/s it was sending at");
+        assertInstanceOf(Pacer.Granted.class, pacer.admit("a", List.of("a@x.test")));
+        assertInstanceOf(Pacer.Wait.class, pacer.admit("b", List.of("a@x.test")));
+        assertEquals(1, pacer.status().size());
+    }
+}
