@@ -34,7 +34,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
             @Tag(name = "Queue", description = "Queue statistics and dead letters"),
             @Tag(name = "Workers", description = "Delivery workers"),
             @Tag(name = "Templates", description = "Mustache templates"),
-            @Tag(name = "Suppressions", description = "Addresses never mailed again: hard bounces and operators' entries"),
+            @Tag(name = "Suppressions", description = "Addresses never mailed again, or never sent one list: hard bounces, operators' entries, unsubscriptions"),
+            @Tag(name = "Unsubscribe", description = "One-click unsubscribe links (RFC 8058); public, the signed token is the credential"),
             @Tag(name = "Service", description = "Index, health and documentation")
         },
         security = {@SecurityRequirement(name = "bearer"), @SecurityRequirement(name = "apiKey")},

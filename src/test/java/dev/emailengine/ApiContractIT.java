@@ -134,6 +134,7 @@ class ApiContractIT extends DeployedService {
                 Map.entry("/dead-letter/retry-all", Set.of(PathItem.HttpMethod.POST)),
                 Map.entry("/suppressions", Set.of(PathItem.HttpMethod.GET, PathItem.HttpMethod.POST)),
                 Map.entry("/suppressions/{address}", Set.of(PathItem.HttpMethod.DELETE)),
+                Map.entry("/unsubscribe/{token}", Set.of(PathItem.HttpMethod.GET, PathItem.HttpMethod.POST)),
                 Map.entry("/docs", Set.of(PathItem.HttpMethod.GET)));
         expected.forEach((path, methods) -> {
             PathItem item = openApi.getPaths().get(path);
@@ -222,7 +223,18 @@ class ApiContractIT extends DeployedService {
             assertTrue(withKey.status() != 401 && withKey.status() < 500, what + " with the key: " + withKey.status());
         }
         Api anonymous = api().withKey(null);
-        assertEquals(200, anonymous.get("health").status());
+        // Unsubscribe links are public by design: a forged token gets its 404 page, not a 401.
+        Api.Reply link = anonymous.call("POST", "unsubscribe/bm9ib2R5.AAAAAAAAAAAAAAAAAAAAAA", "List-Unsubscribe=One-Click",
+                "Content-Type", "application/x-www-form-urlencoded");
+        assertEquals(404, link.status(), link.body());
+        assertTrue(link.contentType().startsWith("text/html"), link.contentType());
+        assertEquals(404, anonymous.get("unsubscribe/bm9ib2R5.AAAAAAAAAAAAAAAAAAAAAA").status());
+        for (String beyond : List.of("unsubscribe/..%2Fsuppressions", "unsubscribe/x%2F..%2F..%2Fsuppressions",
+                "unsubscribe/x/..%2F..%2Fstatus", "unsubscribe", "unsubscribe/")) {
+            int status = anonymous.get(beyond).status();
+            assertTrue(status == 401 || status == 404 || status == 400, beyond + " answered " + status);
+            assertTrue(anonymous.get(beyond).body().indexOf("\"suppressions\"") < 0, beyond);
+        }
         assertEquals(200, anonymous.get("docs").status());
         assertEquals(200, anonymous.get("openapi").status());
         assertEquals(200, anonymous.get("mp-health/ready").status());
@@ -351,6 +363,13 @@ class ApiContractIT extends DeployedService {
                         "{\"address\": \"a@example.com\", \"reason\": \"" + "r".repeat(1001) + "\"}", 400, "reason"),
                 bad("suppression over 16 KiB", "suppressions",
                         "{\"address\": \"a@example.com\", \"reason\": \"" + "r".repeat(20_000) + "\"}", 413, "body"),
+                bad("a list_id with a space", "email", "{" + ok + ", \"list_id\": \"my list\"}", 400, "list_id"),
+                bad("a list_id of 65 characters", "emails", "{\"subject\": \"s\", \"body\": \"b\", \"list_id\": \""
+                        + "l".repeat(65) + "\", \"recipients\": [{\"to_email\": \"a@example.com\"}]}", 400, "list_id"),
+                bad("a list_id with a slash", "emails", "{\"subject\": \"s\", \"body\": \"b\", \"list_id\": \"../x\","
+                        + " \"recipients\": [{\"to_email\": \"a@example.com\"}]}", 400, "list_id"),
+                bad("a suppression for a list_id that is not one", "suppressions",
+                        "{\"address\": \"a@example.com\", \"list_id\": \"a b\"}", 400, "list_id"),
                 bad("bulk with attachments", "emails", "{\"subject\": \"s\", \"body\": \"b\", \"recipients\": [{\"to_email\":"
                         + " \"a@example.com\"}], \"attachments\": [{\"content_base64\": \"YQ==\"}]}", 400, "attachments"));
     }
@@ -394,6 +413,64 @@ class ApiContractIT extends DeployedService {
     /** Addresses of this run only: the suite's servers may share a data directory. */
     private static String unique(String local) {
         return local + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /**
+     * An entry for one list stops that list's mail only: the single email of the list is refused,
+     * the bulk of the list skips the address, other lists and transactional mail still go; the
+     * entry is shown, filtered and removed by its list_id, and a global one blocks everything.
+     */
+    @Test
+    void aListScopedSuppressionStopsOnlyThatListsMail() {
+        Api api = api();
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String reader = "reader." + tag + "@example.com";
+        String list = "news-" + tag;
+        try {
+            Api.Reply created = api.post("suppressions", "{\"address\": \"" + reader + "\", \"list_id\": \"" + list
+                    + "\", \"reason\": \"asked by phone\"}");
+            assertEquals(201, created.status(), created.body());
+            assertEquals(list, created.json().getString("list_id"));
+            assertEquals(200, api.post("suppressions", "{\"address\": \"" + reader + "\", \"list_id\": \"" + list
+                    + "\"}").status(), "idempotent");
+
+            JsonObject filtered = api.get("suppressions?list_id=" + list).json();
+            assertEquals(1, filtered.getInt("count"), filtered.toString());
+            assertEquals(reader, filtered.getJsonArray("suppressions").getJsonObject(0).getString("address"));
+            assertEquals(0, api.get("suppressions?list_id=other-" + tag).json().getInt("count"));
+            assertEquals(400, api.get("suppressions?list_id=a%20b").status());
+
+            Api.Reply single = api.post("email", "{\"to_email\": \"" + reader + "\", \"subject\": \"s\", \"body\": \"b\","
+                    + " \"list_id\": \"" + list + "\"}");
+            assertEquals(422, single.status(), single.body());
+            assertTrue(single.body().contains("from list " + list), single.body());
+            assertEquals(200, api.post("email", "{\"to_email\": \"" + reader + "\", \"subject\": \"s\", \"body\": \"b\"}")
+                    .status(), "transactional mail still goes");
+            JsonObject bulk = api.post("emails", "{\"subject\": \"s\", \"body\": \"b\", \"list_id\": \"" + list
+                    + "\", \"recipients\": [{\"to_email\": \"" + reader + "\"}, {\"to_email\": \"x." + tag
+                    + "@example.com\"}]}").json();
+            assertEquals(1, bulk.getInt("count"), bulk.toString());
+            assertEquals(reader, bulk.getJsonArray("suppressed").getJsonObject(0).getString("to_email"));
+            assertEquals(1, api.post("emails", "{\"subject\": \"s\", \"body\": \"b\", \"recipients\": [{\"to_email\": \""
+                    + reader + "\"}]}").json().getInt("count"), "the default list still reaches it");
+
+            assertEquals(201, api.post("suppressions", "{\"address\": \"" + reader + "\"}").status());
+            JsonObject all = api.get("suppressions?search=reader." + tag).json();
+            assertEquals(2, all.getInt("count"), all.toString());
+            assertTrue(all.getJsonArray("suppressions").getValuesAs(JsonObject.class).stream()
+                    .anyMatch(e -> e.containsKey("list_id") && e.isNull("list_id")), "a global entry shows list_id null: " + all);
+            assertEquals(0, api.post("emails", "{\"subject\": \"s\", \"body\": \"b\", \"list_id\": \"any\","
+                    + " \"recipients\": [{\"to_email\": \"" + reader + "\"}]}").json().getInt("count"));
+
+            assertEquals(204, api.delete("suppressions/" + reader).status(), "the global entry");
+            assertEquals(1, api.get("suppressions?search=reader." + tag).json().getInt("count"));
+            assertEquals(404, api.delete("suppressions/" + reader + "?list_id=other-" + tag).status());
+            assertEquals(204, api.delete("suppressions/" + reader + "?list_id=" + list).status());
+            assertEquals(0, api.get("suppressions?search=reader." + tag).json().getInt("count"));
+        } finally {
+            api.delete("suppressions/" + reader);
+            api.delete("suppressions/" + reader + "?list_id=" + list);
+        }
     }
 
     @Test

@@ -51,6 +51,8 @@ class ClusterIT {
     /** The survivor has one worker: its wake-up is then the LISTEN one, not a lucky poll (see below). */
     private static final int WORKERS_A = 1;
     private static final int WORKERS_B = 3;
+    /** One-click unsubscribe on, with the same secret on every instance as operations.md asks. */
+    private static final String UNSUBSCRIBE_SECRET = "cluster-unsubscribe-secret-0123456789abcdef";
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path data;
@@ -65,6 +67,8 @@ class ClusterIT {
         env.put("QUEUE_STORE", "postgresql");
         env.put("INSTANCE_NAME", instance);
         env.put("LEASE_TIMEOUT", LEASE);
+        env.put("PUBLIC_BASE_URL", "https://mail.emailengine.test");
+        env.put("UNSUBSCRIBE_SECRET", UNSUBSCRIBE_SECRET);
         return env;
     }
 
@@ -105,6 +109,7 @@ class ClusterIT {
                         () -> once.add(anIdempotencyKeyUsedOnOneInstanceThenTheOtherQueuesOneEmail(a.api(), b.api(), smtp)),
                         () -> once.add(anIdempotencyKeyRacedOnBothInstancesQueuesOneEmail(a.api(), b.api(), smtp)),
                         () -> once.addAll(deadLettersRequeuedFromBothInstancesSendOnce(a.api(), b.api(), smtp)),
+                        () -> once.add(anUnsubscriptionThroughOneInstanceIsHonouredByTheOther(a.api(), b.api(), smtp)),
                         () -> aPostOnOneInstanceWakesTheOther(a.api(), b.api(), smtp),
                         () -> anInstanceKilledMidStreamLosesNothing(a, b, smtp),
                         // Everything is delivered by now: a second copy of any of these would have arrived.
@@ -116,6 +121,30 @@ class ClusterIT {
                 a.stop();
             }
         }
+    }
+
+    /**
+     * Unsubscriptions live in the shared database: a bulk sent through A carries the link, the
+     * provider's one-click POST reaches B, and A's next bulk of the list skips the address.
+     */
+    private static String anUnsubscriptionThroughOneInstanceIsHonouredByTheOther(Api a, Api b, TestSmtpServer smtp)
+            throws Exception {
+        String reader = "cluster-reader-" + java.util.UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String bulk = """
+                {"subject": "News", "body": "x", "list_id": "cluster-news", "recipients": [{"to_email": "%s"}]}"""
+                .formatted(reader);
+        Api.Reply first = a.post("emails", bulk);
+        assertEquals(200, first.status(), first.body());
+        String header = smtp.awaitMessageTo(reader, Duration.ofSeconds(60)).getHeader("List-Unsubscribe", null);
+        assertTrue(header != null && header.startsWith("<https://mail.emailengine.test/unsubscribe/"), header);
+        String token = header.substring(header.lastIndexOf('/') + 1, header.length() - 1);
+        Api.Reply done = b.withKey(null).call("POST", "unsubscribe/" + token, "List-Unsubscribe=One-Click",
+                "Content-Type", "application/x-www-form-urlencoded");
+        assertEquals(200, done.status(), done.body());
+        JsonObject again = a.post("emails", bulk).json();
+        assertEquals(0, again.getInt("count"), again.toString());
+        assertEquals(reader, again.getJsonArray("suppressed").getJsonObject(0).getString("to_email"));
+        return reader;
     }
 
     /** Boots in parallel (each boot is mostly waiting); when one fails, the others are stopped too. */
@@ -448,6 +477,11 @@ class ClusterIT {
                     })
                     .until(() -> true);
             assertTrue(checkedHealth.get());
+            // An unsubscription cannot be recorded without the database: 503, and nothing changes.
+            String token = new dev.emailengine.unsubscribe.control.UnsubscribeTokens(UNSUBSCRIBE_SECRET)
+                    .tokenFor("outage-reader@example.com", "outage-news");
+            Api.Reply unsubscribe = api.withKey(null).call("POST", "unsubscribe/" + token, "List-Unsubscribe=One-Click",
+                    "Content-Type", "application/x-www-form-urlencoded");
             Api.Reply lookup = api.get("email/" + before.get(0));
             int arrivedDuringOutage = smtp.all().size() - arrivedAtStop;
             pg.startAgain();
@@ -464,6 +498,9 @@ class ClusterIT {
 
             var accepted = new ArrayList<>(before);
             accepted.addAll(after);
+            assertEquals(503, unsubscribe.status(), "an unsubscription without a database: " + unsubscribe.body());
+            assertTrue(unsubscribe.headers().firstValue("Retry-After").isPresent(), "the provider is told to retry");
+            assertEquals(0, api.get("suppressions?list_id=outage-news").json().getInt("count"), "nothing recorded");
             await("every accepted email to arrive").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
                     .untilAsserted(() -> {
                         var missing = new ArrayList<>(accepted);

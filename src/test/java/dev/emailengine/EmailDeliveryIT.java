@@ -656,4 +656,128 @@ class EmailDeliveryIT extends DeployedService {
             throw new AssertionError(e);
         }
     }
+
+    /** The token of a List-Unsubscribe header: {@code <https://.../unsubscribe/{token}>}. */
+    private static String tokenOf(String listUnsubscribe) {
+        assertNotNull(listUnsubscribe);
+        assertTrue(listUnsubscribe.startsWith("<https://mail.emailengine.test/unsubscribe/")
+                && listUnsubscribe.endsWith(">"), listUnsubscribe);
+        return listUnsubscribe.substring(listUnsubscribe.lastIndexOf('/') + 1, listUnsubscribe.length() - 1);
+    }
+
+    /** The same token's MAC over another list and address: what a forger can make without the secret. */
+    private static String tampered(String token, String listId, String address) {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString((listId + "\n" + address)
+                .getBytes(StandardCharsets.UTF_8)) + token.substring(token.indexOf('.'));
+    }
+
+    private JsonObject bulk(String listId, String template, String... recipients) {
+        var list = new StringBuilder();
+        for (String r : recipients) {
+            list.append(list.isEmpty() ? "" : ",").append("{\"to_email\": \"%s\", \"template_vars\": {\"name\": \"%s\"}}"
+                    .formatted(r, r.substring(0, r.indexOf('-'))));
+        }
+        Api.Reply reply = new Api(base).post("emails", "{\"template_name\": \"%s\", %s\"recipients\": [%s]}"
+                .formatted(template, listId == null ? "" : "\"list_id\": \"" + listId + "\", ", list));
+        assertEquals(200, reply.status(), reply.body());
+        return reply.json();
+    }
+
+    /**
+     * RFC 8058 end to end, the service started with PUBLIC_BASE_URL and UNSUBSCRIBE_SECRET (see
+     * pom.xml): a bulk arrives with both headers and its recipient's link in the body; a GET (a
+     * link scanner) changes nothing; a forged token changes nothing; the one-click POST made as
+     * a mailbox provider makes it (form body, no key, no cookie) and a later bulk to that list
+     * skips the address, while other lists and transactional mail still reach it.
+     */
+    @Test
+    void oneClickUnsubscribeStopsOneListAndNothingElse() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String news = "news-" + run;
+        String offers = "offers." + run;
+        String template = "unsub" + run;
+        assertEquals(201, new Api(base).put("templates/" + template,
+                "{\"subject\": \"News for {{name}}\", \"text\": \"Hello {{name}}\\nUnsubscribe: {{unsubscribe_url}}\"}")
+                .status());
+        String reader = recipient("reader");
+        String other = recipient("other");
+        Api anonymous = new Api(base).withKey(null);
+
+        bulk(news, template, reader, other);
+        MimeMessage first = smtp.awaitMessageTo(reader, DELIVERY_DEADLINE);
+        String header = first.getHeader("List-Unsubscribe", null);
+        assertEquals("List-Unsubscribe=One-Click", first.getHeader("List-Unsubscribe-Post", null));
+        String token = tokenOf(header);
+        assertTrue(first.getContent().toString().contains("Unsubscribe: " + header.substring(1, header.length() - 1)),
+                "{{unsubscribe_url}} is the header's link: " + first.getContent());
+        MimeMessage toOther = smtp.awaitMessageTo(other, DELIVERY_DEADLINE);
+        assertTrue(!tokenOf(toOther.getHeader("List-Unsubscribe", null)).equals(token), "a token per recipient");
+
+        // A link scanner's GET: a page with the one-click form, and nothing changes.
+        Api.Reply page = anonymous.get("unsubscribe/" + token);
+        assertEquals(200, page.status(), page.body());
+        assertTrue(page.contentType().startsWith("text/html"), page.contentType());
+        assertTrue(page.body().contains("name=\"List-Unsubscribe\" value=\"One-Click\""), page.body());
+        assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").startsWith("default-src 'none'"));
+        assertEquals(0, new Api(base).get("suppressions?list_id=" + news).json().getInt("count"));
+
+        // Forged: the MAC of this token over another address, or another list.
+        for (String forged : List.of(tampered(token, news, other), tampered(token, offers, reader),
+                token.substring(0, token.length() - 2) + "AA", "garbled")) {
+            Api.Reply refused = anonymous.call("POST", "unsubscribe/" + forged, "List-Unsubscribe=One-Click",
+                    "Content-Type", "application/x-www-form-urlencoded");
+            assertEquals(404, refused.status(), forged + ": " + refused.body());
+            assertFalse(refused.body().contains("Exception"), refused.body());
+            assertEquals(404, anonymous.get("unsubscribe/" + forged).status());
+        }
+        assertEquals(0, new Api(base).get("suppressions?list_id=" + news).json().getInt("count"));
+        assertEquals(0, new Api(base).get("suppressions?list_id=" + offers).json().getInt("count"));
+
+        JsonObject afterGet = bulk(news, template, reader);
+        assertEquals(0, afterGet.getJsonArray("suppressed").size(), "the GET unsubscribed nobody");
+        smtp.awaitTo(reader, 2, DELIVERY_DEADLINE);
+
+        // The mailbox provider's POST: the form, no API key, no cookie; twice, as retries do.
+        for (int i = 0; i < 2; i++) {
+            Api.Reply done = anonymous.call("POST", "unsubscribe/" + token, "List-Unsubscribe=One-Click",
+                    "Content-Type", "application/x-www-form-urlencoded");
+            assertEquals(200, done.status(), done.body());
+            assertTrue(done.headers().firstValue("Set-Cookie").isEmpty());
+            assertTrue(done.headers().firstValue("Location").isEmpty());
+        }
+        JsonArray entries = new Api(base).get("suppressions?list_id=" + news).json().getJsonArray("suppressions");
+        assertEquals(1, entries.size(), entries.toString());
+        assertEquals(reader, entries.getJsonObject(0).getString("address"));
+        assertEquals("unsubscribe", entries.getJsonObject(0).getString("source"));
+        assertEquals(news, entries.getJsonObject(0).getString("list_id"));
+
+        // The same list skips the address; another list and transactional mail still reach it.
+        JsonObject again = bulk(news, template, reader, other);
+        assertEquals(1, again.getInt("count"));
+        assertEquals(List.of(reader), again.getJsonArray("suppressed").stream()
+                .map(v -> v.asJsonObject().getString("to_email")).toList());
+        bulk(offers, template, reader);
+        accepted("{\"to_email\": \"%s\", \"subject\": \"Your receipt\", \"body\": \"x\"}".formatted(reader));
+        Api.Reply single = new Api(base).post("email", ("{\"to_email\": \"%s\", \"subject\": \"s\", \"body\": \"x\","
+                + " \"list_id\": \"%s\"}").formatted(reader, news));
+        assertEquals(422, single.status(), single.body());
+        assertTrue(single.body().contains("to_email"), single.body());
+        List<MimeMessage> later = smtp.awaitTo(reader, 4, DELIVERY_DEADLINE).stream().skip(2)
+                .map(TestSmtpServer.Received::message).toList();
+        MimeMessage offer = later.stream().filter(m -> subject(m).startsWith("News")).findFirst().orElseThrow();
+        MimeMessage receipt = later.stream().filter(m -> subject(m).equals("Your receipt")).findFirst().orElseThrow();
+        String offerToken = tokenOf(offer.getHeader("List-Unsubscribe", null));
+        assertTrue(new String(java.util.Base64.getUrlDecoder().decode(offerToken.substring(0, offerToken.indexOf('.'))),
+                StandardCharsets.UTF_8).startsWith(offers + "\n"), "the other list's email links to its own list");
+        assertNull(receipt.getHeader("List-Unsubscribe"), "transactional mail carries no unsubscribe link");
+        smtp.awaitTo(other, 2, DELIVERY_DEADLINE);
+    }
+
+    private static String subject(MimeMessage message) {
+        try {
+            return message.getSubject();
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -173,6 +173,20 @@ class RunScriptIT {
         assertTrue(output.contains(absent.toString()), "the message names the file:\n" + output);
     }
 
+    @Test
+    void aPublicBaseUrlWithoutAnUnsubscribeSecretStopsTheStart() throws Exception {
+        assertDeploymentFails("unsubscribe-no-secret", Map.of("PUBLIC_BASE_URL", "https://mail.example.com"),
+                "UNSUBSCRIBE_SECRET (unsubscribe.secret) is required when PUBLIC_BASE_URL (public.base.url) is set");
+    }
+
+    @Test
+    void aMalformedPublicBaseUrlStopsTheStartNamingTheKeyAndNotTheSecret() throws Exception {
+        String secret = "run-script-unsubscribe-secret-0123456789";
+        String output = assertDeploymentFails("unsubscribe-bad-url", Map.of("PUBLIC_BASE_URL", "mail.example.com/news",
+                "UNSUBSCRIBE_SECRET", secret), "PUBLIC_BASE_URL (public.base.url) must be an absolute http or https URL");
+        assertFalse(output.contains(secret), "the secret is never logged:\n" + output);
+    }
+
     /** Starts run.sh with settings the application refuses; returns run.sh's output. */
     private static String assertDeploymentFails(String name, Map<String, String> settings, String expected)
             throws Exception {
@@ -442,7 +456,8 @@ class RunScriptIT {
             for (String inherited : new String[] {"SMTP_SERVER", "PORT", "SMTP_SECURITY", "SENDER_EMAIL", "SENDER_NAME",
                     "PASSWORD", "DATA_DIR", "SMTP_SSL_ENABLE", "SMTP_STARTTLS_ENABLE", "SMTP_AUTH",
                     "WORKER_POLLING_INTERVAL", "MAX_RETRIES", "RETRY_BASE_DELAY", "RETRY_MAX_DELAY", "API_KEYS",
-                    "QUEUE_STORE", "DB_URL", "DB_USER", "DB_PASSWORD", "DB_POOL_SIZE"}) {
+                    "QUEUE_STORE", "DB_URL", "DB_USER", "DB_PASSWORD", "DB_POOL_SIZE", "PUBLIC_BASE_URL",
+                    "UNSUBSCRIBE_SECRET"}) {
                 env.remove(inherited);
             }
         }

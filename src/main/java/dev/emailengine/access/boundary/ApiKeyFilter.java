@@ -13,11 +13,12 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.ext.Provider;
 import java.security.Principal;
+import java.util.regex.Pattern;
 
 /**
  * Every request needs a valid key ({@code Authorization: Bearer <key>} or {@code X-API-Key}) when
- * keys are configured, except health and the API documentation, which load balancers and
- * people reading the docs need without one. A refusal says nothing about why. A caller with a
+ * keys are configured, except health, the API documentation and unsubscribe links, which load
+ * balancers, people reading the docs and mailbox providers need without one. A refusal says nothing about why. A caller with a
  * valid key is marked as an {@link AccessPolicy#API_CLIENT} wherever it goes, so open endpoints
  * can show such a caller more ({@code GET /health} shows its reasons).
  */
@@ -27,6 +28,9 @@ import java.security.Principal;
 public class ApiKeyFilter implements ContainerRequestFilter {
 
     static final String API_KEY_HEADER = AccessPolicy.API_KEY_HEADER;
+
+    /** {@code unsubscribe/} and one token: base64url and the dot between its halves, never {@code .} or {@code ..}. */
+    private static final Pattern UNSUBSCRIBE_LINK = Pattern.compile("unsubscribe/(?!\\.{1,2}$)[A-Za-z0-9_.-]{1,600}");
 
     @Inject
     AccessPolicy policy;
@@ -68,12 +72,18 @@ public class ApiKeyFilter implements ContainerRequestFilter {
         }
     }
 
-    /** Health (the original's and MicroProfile's) and the docs; everything else is the API. */
+    /**
+     * Health (the original's and MicroProfile's), the docs, and unsubscribe links (mailbox
+     * providers follow them without a key; the signed token is their credential); everything else
+     * is the API. An unsubscribe path is open only as one segment of token characters, so no
+     * {@code ..} or encoded slash can carry a request from it to another endpoint.
+     */
     static boolean isOpen(String path) {
         String p = path.startsWith("/") ? path.substring(1) : path;
         return p.equals("health") || p.equals("docs") || p.startsWith("docs/") || p.equals("openapi")
-                || p.startsWith("openapi/");
+                || p.startsWith("openapi/") || UNSUBSCRIBE_LINK.matcher(p).matches();
     }
+
 
     private static String presentedKey(ContainerRequestContext request) {
         return AccessPolicy.presentedKey(request::getHeaderString);

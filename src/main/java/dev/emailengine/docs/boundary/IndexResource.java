@@ -59,6 +59,7 @@ public class IndexResource {
         endpoints.put("retry_all_dead_letters", "POST /dead-letter/retry-all");
         endpoints.put("suppressions", "GET|POST /suppressions");
         endpoints.put("remove_suppression", "DELETE /suppressions/{address}");
+        endpoints.put("unsubscribe", "GET|POST /unsubscribe/{token}");
         endpoints.put("docs", "GET /docs");
         endpoints.put("openapi", "GET /openapi");
         endpoints.put("metrics", "GET /metrics");

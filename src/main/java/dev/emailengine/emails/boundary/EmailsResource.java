@@ -53,7 +53,7 @@ public class EmailsResource {
     @POST
     @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "sendEmail", summary = "Accept one email", description = "Durable on disk before the 200. A recipient on the suppression list refuses the email (422, nothing queued). With an Idempotency-Key, a repeat with the same body within IDEMPOTENCY_TTL returns the first answer and queues nothing.")
+    @Operation(operationId = "sendEmail", summary = "Accept one email", description = "Durable on disk before the 200. A recipient on the suppression list (for all mail, or for the email's list_id) refuses the email (422, nothing queued). With a list_id and PUBLIC_BASE_URL the email carries the recipient's List-Unsubscribe link. With an Idempotency-Key, a repeat with the same body within IDEMPOTENCY_TTL returns the first answer and queues nothing.")
     @RequestBody(required = true, description = "The email: a plain body, or template_name and template_vars", content = @Content(mediaType = "application/json", schema = @Schema(ref = "EmailRequest")))
     @APIResponse(responseCode = "200", description = "Queued", content = @Content(mediaType = "application/json", schema = @Schema(ref = "AcceptedEmail")))
     @APIResponse(responseCode = "400", description = "Invalid input, naming each field", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))

@@ -10,7 +10,9 @@ import dev.emailengine.queue.control.MailQueue;
 import dev.emailengine.queue.entity.EmailMessage;
 import dev.emailengine.queue.entity.QueuedEmail;
 import dev.emailengine.suppressions.control.SuppressionList;
+import dev.emailengine.suppressions.entity.ListIds;
 import dev.emailengine.templates.control.Templates;
+import dev.emailengine.unsubscribe.control.UnsubscribeConfiguration;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -50,6 +52,9 @@ public class EmailIntake {
     SuppressionList suppressions;
 
     @Inject
+    UnsubscribeConfiguration unsubscribe;
+
+    @Inject
     @ConfigProperty(name = "max.request.bytes", defaultValue = "16777216")
     long maxRequestBytes;
 
@@ -77,6 +82,7 @@ public class EmailIntake {
     private EmailAssembler assembler;
     private BulkAssembler bulk;
     private RecipientScreen screen;
+    private ListUnsubscribe listUnsubscribe;
     /** Each bulk in progress may hold a request and MAX_BULK_BYTES of rendered mail: a few at a time. */
     private Semaphore bulkSlots;
 
@@ -88,6 +94,7 @@ public class EmailIntake {
                 Clock.systemUTC());
         bulk = new BulkAssembler(assembler, maxBulkBytes);
         screen = new RecipientScreen(suppressions::suppressed);
+        listUnsubscribe = new ListUnsubscribe(unsubscribe.links());
         bulkSlots = new Semaphore(Math.max(1, maxConcurrentBulks), true);
     }
 
@@ -101,9 +108,12 @@ public class EmailIntake {
         return idempotency.answer(idempotencyKey, caller, "POST /email", bytes, claim -> {
             EmailRequest request = requests.bind(reader.parseObject(bytes), EmailRequest.class, Default.class,
                     EmailRequest.Single.class);
-            EmailMessage message = assembler.assemble(request);
+            // Transactional unless the request names a list: then the recipient may unsubscribe from it.
+            String listId = request.listId();
+            EmailMessage message = listUnsubscribe.message(
+                    assembler.assemble(listUnsubscribe.request(request, listId)), listId);
             Instant dueAt = assembler.dueAt(request);
-            screen.single(message);
+            screen.single(message, listId);
             QueuedEmail queued = queue.enqueueAll(List.of(message), request.priority(), request.templateName(),
                     dueAt, claim).get(0);
             return AcceptedEmail.queued(queued.id(), queued.createdAt());
@@ -136,9 +146,12 @@ public class EmailIntake {
             JsonRequests.Binding<EmailRequest> shared = requests.tryBind(json, EmailRequest.class);
             JsonRequests.Binding<BulkRequest> bulkOnly = requests.tryBind(json, BulkRequest.class);
             JsonRequests.throwIfInvalid(shared, bulkOnly);
-            List<EmailMessage> messages = bulk.assemble(shared.value(), bulkOnly.value());
+            String listId = bulkList(shared.value());
+            List<EmailMessage> messages = bulk.assemble(shared.value(),
+                    listUnsubscribe.bulk(shared.value(), bulkOnly.value(), listId)).stream()
+                    .map(m -> listUnsubscribe.message(m, listId)).toList();
             Instant dueAt = assembler.dueAt(shared.value());
-            RecipientScreen.Screened screened = screen.bulk(messages);
+            RecipientScreen.Screened screened = screen.bulk(messages, listId);
             if (screened.kept().isEmpty()) {
                 // Every recipient is suppressed: nothing to queue, and no idempotency record to keep.
                 return AcceptedBatch.queued(List.of(), screened.suppressed(), Instant.now());
@@ -155,11 +168,17 @@ public class EmailIntake {
      * queued fewer emails than it had recipients, the recipients on the list now are named again.
      */
     private List<AcceptedBatch.Suppressed> suppressedAgain(byte[] bytes, int queued) {
-        List<BulkRequest.Recipient> recipients = requests.tryBind(reader.parseObject(bytes), BulkRequest.class).value()
-                .recipients();
+        JsonObject json = reader.parseObject(bytes);
+        List<BulkRequest.Recipient> recipients = requests.tryBind(json, BulkRequest.class).value().recipients();
         if (recipients == null || recipients.size() <= queued) {
             return List.of();
         }
-        return screen.suppressedAmong(recipients.stream().map(BulkRequest.Recipient::toEmail).toList());
+        return screen.suppressedAmong(recipients.stream().map(BulkRequest.Recipient::toEmail).toList(),
+                bulkList(requests.tryBind(json, EmailRequest.class).value()));
+    }
+
+    /** A bulk is always mail of a list: its own, or the default one. */
+    private static String bulkList(EmailRequest shared) {
+        return shared.listId() != null ? shared.listId() : ListIds.DEFAULT;
     }
 }

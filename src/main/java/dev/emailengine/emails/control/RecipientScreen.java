@@ -11,12 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * Intake's check against the suppression list, after validation and before anything is queued:
  * every recipient of a request (to, cc, bcc; all of a bulk's) in one lookup, so the cost of a
- * request does not grow with the list.
+ * request does not grow with the list. An entry for all mail stops every email; an entry scoped
+ * to a list (an unsubscription) stops only the emails of that list.
  */
 public class RecipientScreen {
 
@@ -24,26 +25,33 @@ public class RecipientScreen {
     public record Screened(List<EmailMessage> kept, List<AcceptedBatch.Suppressed> suppressed) {
     }
 
-    private final Function<Collection<String>, Map<String, Suppression>> lookup;
+    private final BiFunction<Collection<String>, String, Map<String, Suppression>> lookup;
 
-    /** @param lookup the suppressed among the given addresses, keyed by the address as given */
-    public RecipientScreen(Function<Collection<String>, Map<String, Suppression>> lookup) {
+    /**
+     * @param lookup the suppressed among the given addresses for mail of a list (null: no list),
+     *            keyed by the address as given
+     */
+    public RecipientScreen(BiFunction<Collection<String>, String, Map<String, Suppression>> lookup) {
         this.lookup = lookup;
     }
 
-    /** {@code POST /email}: any suppressed recipient refuses the email with a 422 naming each. */
-    public void single(EmailMessage message) {
+    /**
+     * {@code POST /email}: any suppressed recipient refuses the email with a 422 naming each.
+     *
+     * @param listId the email's list; null for transactional mail
+     */
+    public void single(EmailMessage message, String listId) {
         var fields = new LinkedHashMap<String, String>();
         fields.put("to_email", message.toEmail());
         addShared(message, fields);
-        refuseSuppressed(fields, lookup.apply(new LinkedHashSet<>(fields.values())));
+        refuseSuppressed(fields, lookup.apply(new LinkedHashSet<>(fields.values()), listId));
     }
 
     /**
      * {@code POST /emails}: suppressed recipients are left out and listed; a suppressed cc or
      * bcc, which every recipient's email would carry, refuses the whole request.
      */
-    public Screened bulk(List<EmailMessage> messages) {
+    public Screened bulk(List<EmailMessage> messages, String listId) {
         if (messages.isEmpty()) {
             return new Screened(messages, List.of());
         }
@@ -51,7 +59,7 @@ public class RecipientScreen {
         addShared(messages.get(0), shared);
         var addresses = new LinkedHashSet<>(shared.values());
         messages.forEach(m -> addresses.add(m.toEmail()));
-        Map<String, Suppression> found = lookup.apply(addresses);
+        Map<String, Suppression> found = lookup.apply(addresses, listId);
         if (found.isEmpty()) {
             return new Screened(messages, List.of());
         }
@@ -70,8 +78,8 @@ public class RecipientScreen {
     }
 
     /** Those of a bulk's recipients that are on the list, in order, with their reasons. */
-    public List<AcceptedBatch.Suppressed> suppressedAmong(List<String> recipients) {
-        Map<String, Suppression> found = lookup.apply(new LinkedHashSet<>(recipients));
+    public List<AcceptedBatch.Suppressed> suppressedAmong(List<String> recipients, String listId) {
+        Map<String, Suppression> found = lookup.apply(new LinkedHashSet<>(recipients), listId);
         return recipients.stream().filter(found::containsKey)
                 .map(to -> new AcceptedBatch.Suppressed(to, reason(found.get(to)))).toList();
     }
@@ -101,6 +109,6 @@ public class RecipientScreen {
     private static String reason(Suppression entry) {
         String why = entry.reason() != null ? entry.reason()
                 : Suppression.BOUNCE.equals(entry.source()) ? "it bounced" : "added by an operator";
-        return why + " (since " + entry.createdAt() + ")";
+        return why + (entry.isGlobal() ? "" : " from list " + entry.listId()) + " (since " + entry.createdAt() + ")";
     }
 }

@@ -3,10 +3,12 @@ package dev.emailengine.emails.entity;
 import dev.emailengine.platform.OneOrMany;
 import dev.emailengine.platform.SingleLine;
 import dev.emailengine.platform.TextValues;
+import dev.emailengine.suppressions.entity.ListIds;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -17,7 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 /**
  * {@code POST /email} as the client sent it. Field names on the wire are the original service's
  * (to_email, subject, body, format, priority, template_name, template_vars) plus this service's
- * html_body, from_name, cc, bcc, reply_to, headers, attachments and send_at. Unknown fields are
+ * html_body, from_name, cc, bcc, reply_to, headers, attachments, send_at and list_id. Unknown fields are
  * ignored on purpose, as the original service ignored them. The constraints here hold for every
  * request; the rules that need the templates, the clock or the configured limits are applied
  * when the email is assembled.
@@ -56,7 +58,13 @@ public record EmailRequest(
         @Size(max = MAX_ATTACHMENTS, message = "has more than {max} entries")
         List<@Valid AttachmentUpload> attachments,
         @Schema(example = "2030-01-31T09:00:00Z", description = "Not sent before this instant (at most a year ahead)")
-        Instant sendAt) {
+        Instant sendAt,
+        @Schema(example = "newsletter", pattern = ListIds.PATTERN,
+                description = "The mailing list the email belongs to: its recipients can unsubscribe from that list"
+                        + " alone (List-Unsubscribe headers and {{unsubscribe_url}} when PUBLIC_BASE_URL is set), and an"
+                        + " address unsubscribed from it is not sent it. POST /email without it: transactional mail,"
+                        + " no unsubscribe link; POST /emails without it: the list \"default\"")
+        @Pattern(regexp = ListIds.PATTERN, message = ListIds.RULE) String listId) {
 
     /** The rules of a single email, beyond those every request shares with a bulk one. */
     public interface Single {
@@ -89,6 +97,6 @@ public record EmailRequest(
         var vars = new LinkedHashMap<>(templateVars);
         vars.putAll(ownVars);
         return new EmailRequest(recipient, subject, body, htmlBody, format, priority, templateName, vars, fromName, cc,
-                bcc, replyTo, headers, attachments, sendAt);
+                bcc, replyTo, headers, attachments, sendAt, listId);
     }
 }

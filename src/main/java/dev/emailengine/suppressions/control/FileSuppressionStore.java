@@ -29,10 +29,12 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The suppression list as one small JSON file per address under {@code DATA_DIR/suppressions/},
- * named by the SHA-256 of the normalised address and spread over 256 directories by its first
- * two hex digits: a lookup is one file open, whatever the list's size, and no client-given text
- * ever becomes part of a path. Written like the queue's files (temp, fsync, rename, directory
+ * The suppression list as one small JSON file per entry under {@code DATA_DIR/suppressions/},
+ * named by the SHA-256 of its key and spread over 256 directories by its first two hex digits:
+ * a lookup is one or two file opens, whatever the list's size, and no client-given text ever
+ * becomes part of a path. The key of an entry for all mail is the normalised address; that of
+ * an entry scoped to a list is the list, a line feed, and the address (never an address: those
+ * hold no control characters). Written like the queue's files (temp, fsync, rename, directory
  * fsync), readable by the service's user only. Pages come in the order of the hashes.
  */
 public class FileSuppressionStore implements SuppressionStore {
@@ -68,16 +70,25 @@ public class FileSuppressionStore implements SuppressionStore {
     }
 
     static String hash(String address) {
-        return Digests.sha256Hex(address.getBytes(StandardCharsets.UTF_8));
+        return hash(address, null);
+    }
+
+    static String hash(String address, String listId) {
+        String key = listId == null ? address : listId + "\n" + address;
+        return Digests.sha256Hex(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private ReentrantLock lock(String hash) {
+        return locks[Integer.parseInt(hash.substring(0, 2), 16) % locks.length];
     }
 
     @Override
     public Added add(Suppression entry) {
-        String hash = hash(entry.address());
-        ReentrantLock lock = locks[Integer.parseInt(hash.substring(0, 2), 16) % locks.length];
+        String hash = hash(entry.address(), entry.listId());
+        ReentrantLock lock = lock(hash);
         lock.lock();
         try {
-            Optional<Suppression> existing = read(hash, entry.address());
+            Optional<Suppression> existing = read(hash, entry.address(), entry.listId());
             if (existing.isPresent()) {
                 return new Added(existing.get(), false);
             }
@@ -101,9 +112,9 @@ public class FileSuppressionStore implements SuppressionStore {
     }
 
     @Override
-    public boolean remove(String address) {
-        String hash = hash(address);
-        ReentrantLock lock = locks[Integer.parseInt(hash.substring(0, 2), 16) % locks.length];
+    public boolean remove(String address, String listId) {
+        String hash = hash(address, listId);
+        ReentrantLock lock = lock(hash);
         lock.lock();
         try {
             Path dir = root.resolve(hash.substring(0, 2));
@@ -120,12 +131,16 @@ public class FileSuppressionStore implements SuppressionStore {
     }
 
     @Override
-    public Map<String, Suppression> findAll(Collection<String> addresses) {
+    public Map<String, Suppression> findAll(Collection<String> addresses, String listId) {
         var found = new LinkedHashMap<String, Suppression>();
         try {
             for (String address : addresses) {
                 if (!found.containsKey(address)) {
-                    read(hash(address), address).ifPresent(entry -> found.put(address, entry));
+                    Optional<Suppression> entry = read(hash(address), address, null);
+                    if (entry.isEmpty() && listId != null) {
+                        entry = read(hash(address, listId), address, listId);
+                    }
+                    entry.ifPresent(e -> found.put(address, e));
                 }
             }
         } catch (IOException e) {
@@ -140,7 +155,7 @@ public class FileSuppressionStore implements SuppressionStore {
     }
 
     @Override
-    public Slice page(String search, String afterKey, int limit) {
+    public Slice page(String search, String listId, String afterKey, int limit) {
         if (afterKey != null && !KEY.matcher(afterKey).matches()) {
             throw new IllegalArgumentException("not a key of the file store");
         }
@@ -152,14 +167,15 @@ public class FileSuppressionStore implements SuppressionStore {
         try {
             for (int s = afterKey == null ? 0 : Integer.parseInt(afterKey.substring(0, 2), 16); s < 256; s++) {
                 for (String hash : hashesIn(root.resolve("%02x".formatted(s)), afterKey)) {
-                    if (needle != null && ++read > searchBudget) {
+                    if ((needle != null || listId != null) && ++read > searchBudget) {
                         // The previous entry was read: the next page starts after it.
                         return new Slice(entries, previous);
                     }
                     previous = hash;
-                    Optional<Suppression> entry = read(hash, null);
+                    Optional<Suppression> entry = read(hash, null, null);
                     if (entry.isEmpty() || needle != null
-                            && !entry.get().address().toLowerCase(Locale.ROOT).contains(needle)) {
+                            && !entry.get().address().toLowerCase(Locale.ROOT).contains(needle)
+                            || listId != null && !listId.equals(entry.get().listId())) {
                         continue;
                     }
                     if (entries.size() == limit) {
@@ -201,8 +217,9 @@ public class FileSuppressionStore implements SuppressionStore {
      * refused is not mailed because a file broke); it is logged, and skipped when listing.
      *
      * @param address the address looked up; null when listing
+     * @param listId the list of the entry looked up
      */
-    private Optional<Suppression> read(String hash, String address) throws IOException {
+    private Optional<Suppression> read(String hash, String address, String listId) throws IOException {
         Path file = root.resolve(hash.substring(0, 2)).resolve(hash + SUFFIX);
         byte[] bytes;
         try {
@@ -212,7 +229,7 @@ public class FileSuppressionStore implements SuppressionStore {
         }
         try {
             Suppression entry = jsonb.fromJson(new String(bytes, StandardCharsets.UTF_8), Suppression.class);
-            if (entry == null || entry.address() == null || !hash(entry.address()).equals(hash)) {
+            if (entry == null || entry.address() == null || !hash(entry.address(), entry.listId()).equals(hash)) {
                 throw new JsonbException("the file does not hold the entry of its name");
             }
             return Optional.of(entry);
@@ -221,7 +238,7 @@ public class FileSuppressionStore implements SuppressionStore {
                     file, e.getMessage());
             return address == null ? Optional.empty()
                     : Optional.of(new Suppression(address, "the entry " + file.getFileName() + " is unreadable",
-                            Suppression.OPERATOR, null, Instant.EPOCH));
+                            Suppression.OPERATOR, null, Instant.EPOCH, listId));
         }
     }
 

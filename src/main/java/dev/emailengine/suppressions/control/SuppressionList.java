@@ -29,7 +29,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * The suppression list, in the store that matches the queue's: the queue's PostgreSQL when it
  * has one (shared by every instance), otherwise files under {@code DATA_DIR/suppressions/}.
  * Hard bounces add to it (it observes {@link EmailEvent.Bounced}); operators add and remove;
- * intake asks it about every recipient of a request in one lookup.
+ * one-click unsubscribes add entries scoped to a list; intake asks it about every recipient of a
+ * request, for the request's list, in one lookup.
  */
 @ApplicationScoped
 public class SuppressionList {
@@ -82,35 +83,53 @@ public class SuppressionList {
         }
     }
 
-    /** An operator's entry for a normalised address; an address already on the list keeps its first entry. */
-    public SuppressionStore.Added add(String address, String reason) {
+    /**
+     * An operator's entry for a normalised address, for all mail ({@code listId} null) or one
+     * list; an address already on the list for that scope keeps its first entry.
+     */
+    public SuppressionStore.Added add(String address, String reason, String listId) {
         SuppressionStore.Added added = store().add(new Suppression(address, reason == null || reason.isBlank() ? null
-                : reason.strip(), Suppression.OPERATOR, null, clock.instant()));
+                : reason.strip(), Suppression.OPERATOR, null, clock.instant(), listId));
         if (added.created()) {
-            LOG.log(Level.INFO, "{0} added to the suppression list by an operator", address);
+            LOG.log(Level.INFO, "{0} added to the suppression list by an operator{1}", address, scope(listId));
         }
         return added;
     }
 
-    /** True when the normalised address was on the list. */
-    public boolean remove(String address) {
-        boolean removed = store().remove(address);
+    /** The recipient's own one-click unsubscribe from a list; idempotent. */
+    public SuppressionStore.Added unsubscribe(String address, String listId) {
+        SuppressionStore.Added added = store().add(new Suppression(address, "one-click unsubscribe",
+                Suppression.UNSUBSCRIBE, null, clock.instant(), listId));
+        if (added.created()) {
+            LOG.log(Level.INFO, "{0} unsubscribed{1}", address, scope(listId));
+        }
+        return added;
+    }
+
+    /** True when the normalised address had an entry of that scope ({@code listId} null: for all mail). */
+    public boolean remove(String address, String listId) {
+        boolean removed = store().remove(address, listId);
         if (removed) {
-            LOG.log(Level.INFO, "{0} removed from the suppression list by an operator", address);
+            LOG.log(Level.INFO, "{0} removed from the suppression list by an operator{1}", address, scope(listId));
         }
         return removed;
     }
 
+    private static String scope(String listId) {
+        return listId == null ? "" : " (list " + listId + ")";
+    }
+
     /**
-     * Which of the addresses a client gave (display names allowed) are suppressed, each mapped to
-     * its entry; one lookup in the store for all of them.
+     * Which of the addresses a client gave (display names allowed) may not get mail of list
+     * {@code listId} (null: mail of no list), each mapped to the entry that stops it; one lookup
+     * in the store for all of them.
      */
-    public Map<String, Suppression> suppressed(Collection<String> mailboxes) {
+    public Map<String, Suppression> suppressed(Collection<String> mailboxes, String listId) {
         var keys = new LinkedHashMap<String, String>();
         for (String mailbox : mailboxes) {
             keys.computeIfAbsent(mailbox, Addresses::key);
         }
-        Map<String, Suppression> found = store().findAll(new LinkedHashSet<>(keys.values()));
+        Map<String, Suppression> found = store().findAll(new LinkedHashSet<>(keys.values()), listId);
         var suppressed = new LinkedHashMap<String, Suppression>();
         if (!found.isEmpty()) {
             keys.forEach((mailbox, key) -> {
@@ -139,7 +158,7 @@ public class SuppressionList {
         }
         SuppressionStore.Slice slice;
         try {
-            slice = store().page(query.search(), after, query.limit());
+            slice = store().page(query.search(), query.listId(), after, query.limit());
         } catch (IllegalArgumentException e) {
             throw badCursor();
         }
@@ -164,7 +183,7 @@ public class SuppressionList {
         }
         try {
             SuppressionStore.Added added = store().add(new Suppression(address, reply, Suppression.BOUNCE,
-                    bounced.id(), clock.instant()));
+                    bounced.id(), clock.instant(), null));
             if (added.created()) {
                 LOG.log(Level.INFO, "{0} hard-bounced at {1}: suppressed ({2})", bounced.id(), address, reply);
             }

@@ -2,6 +2,7 @@ package dev.emailengine.suppressions.control;
 
 import dev.emailengine.problems.control.InvalidInputException;
 import dev.emailengine.problems.entity.FieldError;
+import dev.emailengine.suppressions.entity.ListIds;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,7 +10,7 @@ import java.util.List;
  * The query parameters of {@code GET /suppressions}, read as text so that a limit that is not a
  * number is a 400 naming it (JAX-RS answers 404 to a parameter it cannot convert).
  */
-public record SuppressionQuery(String search, String cursor, int limit) {
+public record SuppressionQuery(String search, String listId, String cursor, int limit) {
 
     public static final int DEFAULT_LIMIT = 100;
     public static final int MAX_LIMIT = 1000;
@@ -18,12 +19,21 @@ public record SuppressionQuery(String search, String cursor, int limit) {
 
     /** Every parameter at fault reported at once. */
     public static SuppressionQuery of(String search, String cursor, String limit) {
+        return of(search, null, cursor, limit);
+    }
+
+    /** @param listId only entries scoped to this list; null or empty: entries of every scope */
+    public static SuppressionQuery of(String search, String listId, String cursor, String limit) {
         var errors = new ArrayList<FieldError>();
         String needle = search == null || search.isBlank() ? null : search.strip();
         if (needle != null && needle.length() > MAX_SEARCH) {
             errors.add(new FieldError("search", "is longer than " + MAX_SEARCH + " characters"));
         } else if (needle != null && needle.chars().anyMatch(Character::isISOControl)) {
             errors.add(new FieldError("search", "must not contain control characters"));
+        }
+        String list = listId == null || listId.isEmpty() ? null : listId;
+        if (list != null && !ListIds.isValid(list)) {
+            errors.add(new FieldError("list_id", ListIds.RULE));
         }
         String after = cursor == null || cursor.isEmpty() ? null : cursor;
         if (after != null && after.length() > MAX_CURSOR) {
@@ -43,6 +53,6 @@ public record SuppressionQuery(String search, String cursor, int limit) {
         if (!errors.isEmpty()) {
             throw new InvalidInputException(400, "Invalid request", List.copyOf(errors));
         }
-        return new SuppressionQuery(needle, after, size);
+        return new SuppressionQuery(needle, list, after, size);
     }
 }

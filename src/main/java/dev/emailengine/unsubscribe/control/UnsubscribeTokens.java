@@ -22,8 +22,11 @@ public final class UnsubscribeTokens {
     public static final int MIN_SECRET_LENGTH = 32;
     /** The MAC is cut to 128 bits: forging one is still 2^128 guesses, and the URL stays short. */
     private static final int MAC_BYTES = 16;
-    /** Longest token read: a 254-character address and a 64-character list, encoded, with the MAC. */
-    public static final int MAX_TOKEN_LENGTH = 512;
+    /**
+     * Longest token read: the longest address the suppression list takes (64 octets, an @, 255)
+     * and a 64-character list, encoded (514), with the dot and the MAC (23).
+     */
+    public static final int MAX_TOKEN_LENGTH = 540;
     private static final String PURPOSE = "email-engine unsubscribe v1\n";
 
     private final SecretKeySpec key;

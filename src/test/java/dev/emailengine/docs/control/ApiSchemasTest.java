@@ -260,9 +260,9 @@ class ApiSchemasTest {
                         new TemplateSummary(null, List.of("welcome.txt"), List.of("name"), null)))),
                 Map.entry("TemplateSource", new TemplateView("welcome", null, "Hi", null, null, List.of())),
                 Map.entry("RenderedEmail", new RenderedEmail("s", "t", null)),
-                Map.entry("Suppression", new Suppression("ada@example.com", null, Suppression.OPERATOR, null, AT)),
+                Map.entry("Suppression", new Suppression("ada@example.com", null, Suppression.OPERATOR, null, AT, null)),
                 Map.entry("SuppressionPage", SuppressionPage.of(List.of(new Suppression("ada@example.com",
-                        "550 5.1.1 user unknown", Suppression.BOUNCE, "batch_1", AT)), "YWRh")),
+                        "550 5.1.1 user unknown", Suppression.BOUNCE, "batch_1", AT, null)), "YWRh")),
                 Map.entry("Problem", new Problem("about:blank", "Invalid request", 400, null,
                         List.of(new FieldError("to_email", "is required")))));
         bodies.forEach((component, body) -> {

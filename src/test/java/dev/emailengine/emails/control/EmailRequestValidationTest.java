@@ -205,4 +205,21 @@ class EmailRequestValidationTest {
         assertEquals(NOW, assembler.dueAt(skewed), "half a minute of clock skew means now");
         assertEquals("send_at", assertThrows(InvalidInputException.class, () -> assembler.dueAt(past)).errors().get(0).field());
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"''", "'a b'", "'news/x'", "'caf\u00e9'", "'%'",
+            "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'"})
+    void aListIdOutsideItsAlphabetOrLengthIsRefusedByName(String listId) {
+        InvalidInputException e = reject("{\"to_email\": \"a@example.com\", \"subject\": \"s\", \"body\": \"b\","
+                + " \"list_id\": \"" + listId + "\"}");
+        assertEquals(List.of("list_id"), e.errors().stream().map(FieldError::field).toList());
+        assertEquals(400, e.status());
+    }
+
+    @Test
+    void aListIdOfLettersDigitsDotsUnderscoresAndDashesIsKept() {
+        String id = "News.letter_2026-" + "x".repeat(47);
+        assertEquals(id, parse(new ByteArrayInputStream(("{\"to_email\": \"a@example.com\", \"list_id\": \"" + id
+                + "\"}").getBytes(StandardCharsets.UTF_8))).listId());
+    }
 }

@@ -33,7 +33,7 @@ class FileSuppressionStoreTest {
 
     @Test
     void anEntryIsOneFileNamedByTheHashOfItsAddressReadableByTheServiceOnly() throws IOException {
-        store(100).add(new Suppression("ada@example.com", "complaint", Suppression.OPERATOR, null, Instant.EPOCH));
+        store(100).add(new Suppression("ada@example.com", "complaint", Suppression.OPERATOR, null, Instant.EPOCH, null));
         String hash = FileSuppressionStore.hash("ada@example.com");
         Path file = data.resolve("suppressions").resolve(hash.substring(0, 2)).resolve(hash + ".json");
         assertTrue(Files.isRegularFile(file));
@@ -50,8 +50,8 @@ class FileSuppressionStoreTest {
     @Test
     void anUnreadableEntryStillSuppressesItsAddressAndIsLeftOutOfListings() throws IOException {
         FileSuppressionStore store = store(100);
-        store.add(new Suppression("ada@example.com", "x", Suppression.OPERATOR, null, Instant.EPOCH));
-        store.add(new Suppression("bob@example.com", "y", Suppression.OPERATOR, null, Instant.EPOCH));
+        store.add(new Suppression("ada@example.com", "x", Suppression.OPERATOR, null, Instant.EPOCH, null));
+        store.add(new Suppression("bob@example.com", "y", Suppression.OPERATOR, null, Instant.EPOCH, null));
         String hash = FileSuppressionStore.hash("ada@example.com");
         Files.writeString(data.resolve("suppressions").resolve(hash.substring(0, 2)).resolve(hash + ".json"),
                 "{not json", StandardCharsets.UTF_8);
@@ -59,17 +59,17 @@ class FileSuppressionStoreTest {
         Suppression broken = store.find("ada@example.com").orElseThrow();
         assertNotNull(broken.reason());
         assertEquals(List.of("bob@example.com"),
-                store.page(null, null, 10).entries().stream().map(Suppression::address).toList());
+                store.page(null, null, null, 10).entries().stream().map(Suppression::address).toList());
     }
 
     @Test
     void aSearchReadsABoundedNumberOfEntriesAndHandsBackACursorForTheRest() {
         FileSuppressionStore store = store(5);
         IntStream.range(0, 12).forEach(i -> store.add(new Suppression("user" + i + "@example.com", null,
-                Suppression.OPERATOR, null, Instant.EPOCH)));
-        store.add(new Suppression("needle@example.com", null, Suppression.OPERATOR, null, Instant.EPOCH));
+                Suppression.OPERATOR, null, Instant.EPOCH, null)));
+        store.add(new Suppression("needle@example.com", null, Suppression.OPERATOR, null, Instant.EPOCH, null));
 
-        SuppressionStore.Slice first = store.page("needle", null, 10);
+        SuppressionStore.Slice first = store.page("needle", null, null, 10);
         assertTrue(first.entries().size() <= 1);
         assertNotNull(first.nextKey(), "a search that stopped at its budget says where to go on");
         assertEquals(Set.of("needle@example.com"), SuppressionStoreContract.collect(store, "needle", 10));
@@ -79,7 +79,7 @@ class FileSuppressionStoreTest {
     void aCursorThatIsNotAHashIsRefused() {
         FileSuppressionStore store = store(100);
         for (String key : List.of("../../etc", "zz", "A".repeat(64), "0".repeat(63))) {
-            assertThrows(IllegalArgumentException.class, () -> store.page(null, key, 10), key);
+            assertThrows(IllegalArgumentException.class, () -> store.page(null, null, key, 10), key);
         }
     }
 }

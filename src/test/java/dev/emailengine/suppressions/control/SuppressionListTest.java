@@ -47,7 +47,7 @@ class SuppressionListTest {
         list.onBounce(new EmailEvent.Bounced("batch_1795000000000_0000000a", "Cc.Person@Example.COM",
                 "550 5.1.1 <Cc.Person@Example.COM>: user unknown\r\n"));
         assertEquals(Optional.of(new Suppression("Cc.Person@example.com", "550 5.1.1 <Cc.Person@Example.COM>: user unknown",
-                Suppression.BOUNCE, "batch_1795000000000_0000000a", NOW)), store.find("Cc.Person@example.com"));
+                Suppression.BOUNCE, "batch_1795000000000_0000000a", NOW, null)), store.find("Cc.Person@example.com"));
 
         list.onBounce(new EmailEvent.Bounced("batch_1795000000000_0000000b", "cc.person@example.com", "550 5.1.1 again"));
         assertEquals("batch_1795000000000_0000000a", store.find("Cc.Person@example.com").orElseThrow().emailId(),
@@ -66,19 +66,19 @@ class SuppressionListTest {
 
     @Test
     void clientsAddressesAreLookedUpAsTheyWroteThemDisplayNamesAndDomainCaseIncluded() {
-        list.add("ada@example.com", "  complaint ");
+        list.add("ada@example.com", "  complaint ", null);
         assertEquals("complaint", store.find("ada@example.com").orElseThrow().reason());
         Map<String, Suppression> found = list.suppressed(List.of("Ada <ada@EXAMPLE.com>", "ADA@example.com",
-                "ada@example.com", "bob@example.com"));
+                "ada@example.com", "bob@example.com"), null);
         assertEquals(Set.of("Ada <ada@EXAMPLE.com>", "ada@example.com"), found.keySet());
         assertEquals(Suppression.OPERATOR, found.get("ada@example.com").source());
-        assertTrue(list.remove("ada@example.com"));
-        assertEquals(Map.of(), list.suppressed(List.of("ada@example.com")));
+        assertTrue(list.remove("ada@example.com", null));
+        assertEquals(Map.of(), list.suppressed(List.of("ada@example.com"), null));
     }
 
     @Test
     void cursorsAreOpaqueAndOnlyTheServicesOwnAreAccepted() {
-        IntStream.range(0, 5).forEach(i -> list.add("user" + i + "@example.com", null));
+        IntStream.range(0, 5).forEach(i -> list.add("user" + i + "@example.com", null, null));
         var seen = new HashSet<String>();
         SuppressionPage page = list.page(SuppressionQuery.of(null, null, "2"));
         seen.addAll(page.suppressions().stream().map(Suppression::address).toList());

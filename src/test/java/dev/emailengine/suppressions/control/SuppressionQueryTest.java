@@ -14,9 +14,9 @@ class SuppressionQueryTest {
 
     @Test
     void defaultsAndTrimming() {
-        assertEquals(new SuppressionQuery(null, null, 100), SuppressionQuery.of(null, null, null));
-        assertEquals(new SuppressionQuery(null, null, 100), SuppressionQuery.of("  ", "", ""));
-        assertEquals(new SuppressionQuery("ex%am_ple", "abc", 1000), SuppressionQuery.of(" ex%am_ple ", "abc", "1000"));
+        assertEquals(new SuppressionQuery(null, null, null, 100), SuppressionQuery.of(null, null, null));
+        assertEquals(new SuppressionQuery(null, null, null, 100), SuppressionQuery.of("  ", "", ""));
+        assertEquals(new SuppressionQuery("ex%am_ple", null, "abc", 1000), SuppressionQuery.of(" ex%am_ple ", "abc", "1000"));
     }
 
     @ParameterizedTest
@@ -34,5 +34,16 @@ class SuppressionQueryTest {
         assertEquals(List.of("search", "cursor", "limit"), refused.errors().stream().map(FieldError::field).toList());
         assertEquals("search", assertThrows(InvalidInputException.class,
                 () -> SuppressionQuery.of("s".repeat(321), null, null)).errors().get(0).field());
+    }
+
+    @Test
+    void aListFilterIsAListIdOrRefusedByName() {
+        assertEquals(new SuppressionQuery(null, "news.letter_2-b", null, 100),
+                SuppressionQuery.of(null, "news.letter_2-b", null, null));
+        assertEquals(new SuppressionQuery(null, null, null, 100), SuppressionQuery.of(null, "", null, null));
+        for (String bad : List.of("a b", "x".repeat(65), "news/../x", "caf\u00e9", "a%")) {
+            assertEquals(List.of("list_id"), assertThrows(InvalidInputException.class,
+                    () -> SuppressionQuery.of(null, bad, null, null)).errors().stream().map(FieldError::field).toList(), bad);
+        }
     }
 }
