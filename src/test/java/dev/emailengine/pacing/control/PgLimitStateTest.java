@@ -23,6 +23,7 @@ import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -35,6 +36,14 @@ class PgLimitStateTest {
     static void createDatabase() throws Exception {
         database = TestDatabase.create();
         PgSchema.migrate(database);
+    }
+
+    /** Each test starts with no limiter state: one test's slots must not be the next one's wait. */
+    @BeforeEach
+    void forgetEveryLimiter() throws Exception {
+        try (Connection c = database.getConnection(); var sql = c.createStatement()) {
+            sql.execute("DELETE FROM rate_limit");
+        }
     }
 
     @AfterAll
