@@ -7,12 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.Signature;
+import java.security.interfaces.EdECPrivateKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
  * Adds a DKIM-Signature (RFC 6376; Ed25519 per RFC 8463) to a message given as the bytes the
@@ -110,11 +112,7 @@ public final class DkimSigner {
         byte[] data = headers.getBytes(StandardCharsets.ISO_8859_1);
         try {
             if (key.algorithm() == DkimAlgorithm.ED25519_SHA256) {
-                // RFC 8463: PureEdDSA over the SHA-256 of what RSA would sign.
-                Signature ed = Signature.getInstance("Ed25519");
-                ed.initSign(key.privateKey());
-                ed.update(sha256().digest(data));
-                return ed.sign();
+                return ed25519(key, sha256().digest(data)); // RFC 8463: over the SHA-256 of what RSA would sign
             }
             Signature rsa = Signature.getInstance("SHA256withRSA");
             rsa.initSign(key.privateKey());
@@ -123,6 +121,20 @@ public final class DkimSigner {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot sign with " + key + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * PureEdDSA with Bouncy Castle's RFC 8032 code given the key's seed and its public half (the
+     * DNS record's {@code p=}, so it is not derived again per message). The JDK's own Ed25519
+     * signs the same bytes (the scheme is deterministic) some twenty times slower.
+     */
+    static byte[] ed25519(DkimKey key, byte[] digest) {
+        byte[] seed = ((EdECPrivateKey) key.privateKey()).getBytes()
+                .orElseThrow(() -> new IllegalStateException("the Ed25519 key of " + key + " has no key bytes"));
+        byte[] publicKey = Base64.getDecoder().decode(key.publicKey());
+        byte[] signature = new byte[Ed25519.SIGNATURE_SIZE];
+        Ed25519.sign(seed, 0, publicKey, 0, digest, 0, digest.length, signature, 0);
+        return signature;
     }
 
     private static MessageDigest sha256() {
