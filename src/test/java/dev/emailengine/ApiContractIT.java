@@ -644,7 +644,7 @@ class ApiContractIT extends DeployedService {
      * copies go out with the link and transactional mail keeps its copies.
      */
     @Test
-    void listMailRefusesCopiesNamingEachAndQueuesNothing() {
+    void listMailRefusesCopiesNamingEachAndQueuesNothing() throws Exception {
         Api api = api();
         String run = unique("copies");
         String list = "news-" + run.substring(run.indexOf('-') + 1);
