@@ -10,6 +10,7 @@ import dev.emailengine.testing.Api;
 import dev.emailengine.testing.DeployedService;
 import dev.emailengine.testing.OpenApiSchemas;
 import dev.emailengine.testing.QueueDirectory;
+import dev.emailengine.unsubscribe.control.UnsubscribeTokens;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
@@ -592,10 +593,8 @@ class ApiContractIT extends DeployedService {
                     + "\"Gone <" + gone + ">\"], \"subject\": \"s\", \"body\": \"b\"}");
             assertEquals(422, cc.status(), cc.body());
             assertEquals("cc[1]", cc.json().getJsonArray("errors").getJsonObject(0).getString("field"));
-            Api.Reply sharedBcc = api.post("emails", "{\"subject\": \"s\", \"body\": \"b\", \"bcc\": \"" + gone
-                    + "\", \"recipients\": [{\"to_email\": \"" + ok + "@example.com\"}]}");
-            assertEquals(422, sharedBcc.status(), sharedBcc.body());
-            assertEquals("bcc[0]", sharedBcc.json().getJsonArray("errors").getJsonObject(0).getString("field"));
+            // A bulk's suppressed cc or bcc (RecipientScreenTest) cannot be shown here: with PUBLIC_BASE_URL
+            // set a bulk refuses every copy first (listMailRefusesCopiesNamingEachAndQueuesNothing).
             Api.Reply onlySuppressed = api.post("emails", "{\"subject\": \"s\", \"body\": \"b\", \"recipients\": "
                     + "[{\"to_email\": \"" + gone + "\"}]}");
             assertEquals(200, onlySuppressed.status(), onlySuppressed.body());
@@ -636,5 +635,104 @@ class ApiContractIT extends DeployedService {
         Api.Reply afterRemoval = api.post("email", "{\"to_email\": \"" + gone + "\", \"subject\": \"s\", \"body\": \"b\"}");
         assertEquals(200, afterRemoval.status(), afterRemoval.body());
         smtp.awaitTo(gone, 1, Duration.ofSeconds(30));
+    }
+
+    /**
+     * With one-click unsubscribe on (PUBLIC_BASE_URL in pom.xml), a copy of list mail would carry
+     * the to recipient's link: cc and bcc on a list's single email and on any bulk are a 422 naming
+     * each copy, nothing is queued (not even an Idempotency-Key), while the same emails without
+     * copies go out with the link and transactional mail keeps its copies.
+     */
+    @Test
+    void listMailRefusesCopiesNamingEachAndQueuesNothing() throws Exception {
+        Api api = api();
+        String run = unique("copies");
+        String list = "news-" + run.substring(run.indexOf('-') + 1);
+        String to = run + "@example.com";
+        var disk = new QueueDirectory();
+        Set<String> before = disk.allIds();
+
+        String single = "{\"to_email\": \"" + to + "\", \"subject\": \"s\", \"body\": \"b\", \"list_id\": \"" + list
+                + "\", \"cc\": [\"boss@example.com\", \"team@example.com\"], \"bcc\": \"archive@example.com\"}";
+        Api.Reply refused = api.post("email", single, "Idempotency-Key", run);
+        assertEquals(422, refused.status(), refused.body());
+        assertEquals("application/problem+json", refused.contentType());
+        assertEquals(List.of("cc[0]", "cc[1]", "bcc[0]"), fields(refused));
+        String why = refused.json().getJsonArray("errors").getJsonObject(0).getString("message");
+        assertTrue(why.contains("could unsubscribe") && why.contains("send each copy as its own email"), why);
+
+        for (String copy : List.of("\"bcc\": \"archive@example.com\"", "\"cc\": [\"boss@example.com\"], \"list_id\": \""
+                + list + "\"")) {
+            Api.Reply bulk = api.post("emails", "{\"subject\": \"s\", \"body\": \"b\", " + copy
+                    + ", \"recipients\": [{\"to_email\": \"" + to + "\"}, {\"to_email\": \"" + run + "-2@example.com\"}]}");
+            assertEquals(422, bulk.status(), copy + ": " + bulk.body());
+            assertEquals("application/problem+json", bulk.contentType());
+            // Shared by every recipient's email, so named as the request's field, as other shared faults are.
+            assertEquals(List.of(copy.contains("bcc") ? "bcc[0]" : "cc[0]"), fields(bulk), bulk.body());
+        }
+        assertEquals(before, disk.allIds(), "nothing was queued");
+
+        // The refusal kept no Idempotency-Key: the corrected request under the same key is queued, not a 422.
+        Api.Reply withoutCopies = api.post("email", "{\"to_email\": \"" + to + "\", \"subject\": \"s\", \"body\": \"b\","
+                + " \"list_id\": \"" + list + "\"}", "Idempotency-Key", run);
+        assertEquals(200, withoutCopies.status(), withoutCopies.body());
+        String header = smtp.awaitMessageTo(to, Duration.ofSeconds(30)).getHeader("List-Unsubscribe", null);
+        assertTrue(header != null && header.startsWith("<https://mail.emailengine.test/unsubscribe/"), header);
+        Api.Reply bulkWithoutCopies = api.post("emails", "{\"subject\": \"s\", \"body\": \"b\", \"recipients\": "
+                + "[{\"to_email\": \"" + run + "-3@example.com\"}]}");
+        assertEquals(200, bulkWithoutCopies.status(), bulkWithoutCopies.body());
+        header = smtp.awaitMessageTo(run + "-3@example.com", Duration.ofSeconds(30)).getHeader("List-Unsubscribe", null);
+        assertTrue(header != null && header.startsWith("<https://mail.emailengine.test/unsubscribe/"), header);
+
+        Api.Reply transactional = api.post("email", "{\"to_email\": \"" + run + "-4@example.com\", \"subject\": \"s\","
+                + " \"body\": \"b\", \"bcc\": \"" + run + "-archive@example.com\"}");
+        assertEquals(200, transactional.status(), "no list, no link, copies fine: " + transactional.body());
+        smtp.awaitTo(run + "-archive@example.com", 1, Duration.ofSeconds(30));
+    }
+
+    /**
+     * The unsubscribe link reads at most 4 KiB of body (a 413 problem, nothing recorded) and has
+     * GET and POST only: any other method is a 405, with or without a key, that names neither the
+     * link's address nor its list and changes nothing.
+     */
+    @Test
+    void anUnsubscribeLinkRefusesAnOversizedBodyAndOtherMethodsRecordingNothing() {
+        Api api = api();
+        Api anonymous = api.withKey(null);
+        String address = unique("link") + "@example.com";
+        String list = "limits-" + address.substring(5, 13);
+        String token = new UnsubscribeTokens(System.getenv("UNSUBSCRIBE_SECRET")).tokenFor(address, list);
+        String link = "unsubscribe/" + token;
+
+        Api.Reply large = anonymous.call("POST", link, "List-Unsubscribe=One-Click&pad=" + "x".repeat(5 * 1024),
+                "Content-Type", "application/x-www-form-urlencoded");
+        assertEquals(413, large.status(), large.body());
+        assertEquals("application/problem+json", large.contentType());
+        assertEquals(0, api.get("suppressions?list_id=" + list).json().getInt("count"), "nothing recorded");
+
+        for (Api client : List.of(anonymous, api)) {
+            for (String method : List.of("PUT", "DELETE", "PATCH")) {
+                Api.Reply other = client.call(method, link, "List-Unsubscribe=One-Click",
+                        "Content-Type", "application/x-www-form-urlencoded");
+                assertEquals(405, other.status(), method + ": " + other.body());
+                String allow = other.headers().firstValue("Allow").orElse("");
+                assertTrue(allow.contains("GET") && allow.contains("POST"), method + " Allow: " + allow);
+                assertFalse(other.body().contains(address) || other.body().contains(list), other.body());
+                assertTrue(other.headers().firstValue("WWW-Authenticate").isEmpty(), "no key is asked for");
+            }
+        }
+        assertEquals(0, api.get("suppressions?list_id=" + list).json().getInt("count"), "nothing recorded");
+
+        // The same link with the one-click form does unsubscribe: the refusals above were for the body and method.
+        Api.Reply done = anonymous.call("POST", link, "List-Unsubscribe=One-Click",
+                "Content-Type", "application/x-www-form-urlencoded");
+        assertEquals(200, done.status(), done.body());
+        assertEquals(1, api.get("suppressions?list_id=" + list).json().getInt("count"));
+        assertEquals(204, api.delete("suppressions/" + address + "?list_id=" + list).status());
+    }
+
+    private static List<String> fields(Api.Reply problem) {
+        return problem.json().getJsonArray("errors").stream()
+                .map(e -> e.asJsonObject().getString("field")).toList();
     }
 }

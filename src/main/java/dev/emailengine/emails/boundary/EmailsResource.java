@@ -53,13 +53,13 @@ public class EmailsResource {
     @POST
     @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "sendEmail", summary = "Accept one email", description = "Durable on disk before the 200. A recipient on the suppression list (for all mail, or for the email's list_id) refuses the email (422, nothing queued). With a list_id and PUBLIC_BASE_URL the email carries the recipient's List-Unsubscribe link. With an Idempotency-Key, a repeat with the same body within IDEMPOTENCY_TTL returns the first answer and queues nothing.")
+    @Operation(operationId = "sendEmail", summary = "Accept one email", description = "Durable on disk before the 200. A recipient on the suppression list (for all mail, or for the email's list_id) refuses the email (422, nothing queued). With a list_id and PUBLIC_BASE_URL the email carries the recipient's List-Unsubscribe link, and cc or bcc is refused (422): a copy's reader could unsubscribe the to address; send each copy as its own email. With an Idempotency-Key, a repeat with the same body within IDEMPOTENCY_TTL returns the first answer and queues nothing.")
     @RequestBody(required = true, description = "The email: a plain body, or template_name and template_vars", content = @Content(mediaType = "application/json", schema = @Schema(ref = "EmailRequest")))
     @APIResponse(responseCode = "200", description = "Queued", content = @Content(mediaType = "application/json", schema = @Schema(ref = "AcceptedEmail")))
     @APIResponse(responseCode = "400", description = "Invalid input, naming each field", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
     @APIResponse(responseCode = "413", description = "Request, body or attachments over their limit", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
     @APIResponse(responseCode = "409", description = "The same Idempotency-Key is still being processed", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
-    @APIResponse(responseCode = "422", description = "A recipient (to_email, cc[i], bcc[i]) is on the suppression list, each named with the reason; or the Idempotency-Key was used for a different request", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
+    @APIResponse(responseCode = "422", description = "A recipient (to_email, cc[i], bcc[i]) is on the suppression list, each named with the reason; or cc[i]/bcc[i] on list mail with PUBLIC_BASE_URL set; or the Idempotency-Key was used for a different request", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "Problem")))
     public Response send(
             @Parameter(description = "Any unique string (at most 255 printable ASCII); repeats within IDEMPOTENCY_TTL are answered once")
             @HeaderParam(IdempotencyKeys.HEADER) String idempotencyKey, @Context HttpHeaders headers,

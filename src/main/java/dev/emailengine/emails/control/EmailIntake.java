@@ -113,6 +113,8 @@ public class EmailIntake {
             EmailMessage message = listUnsubscribe.message(
                     assembler.assemble(listUnsubscribe.request(request, listId)), listId);
             Instant dueAt = assembler.dueAt(request);
+            // After the 400s, like the suppression check: a 422 refuses a request that is otherwise valid.
+            listUnsubscribe.refuseCopies(request, listId);
             screen.single(message, listId);
             QueuedEmail queued = queue.enqueueAll(List.of(message), request.priority(), request.templateName(),
                     dueAt, claim).get(0);
@@ -151,6 +153,8 @@ public class EmailIntake {
                     listUnsubscribe.bulk(shared.value(), bulkOnly.value(), listId)).stream()
                     .map(m -> listUnsubscribe.message(m, listId)).toList();
             Instant dueAt = assembler.dueAt(shared.value());
+            // A bulk's cc and bcc are shared by every recipient's email, so they are named as the request's own.
+            listUnsubscribe.refuseCopies(shared.value(), listId);
             RecipientScreen.Screened screened = screen.bulk(messages, listId);
             if (screened.kept().isEmpty()) {
                 // Every recipient is suppressed: nothing to queue, and no idempotency record to keep.

@@ -2,9 +2,12 @@ package dev.emailengine.emails.control;
 
 import dev.emailengine.emails.entity.BulkRequest;
 import dev.emailengine.emails.entity.EmailRequest;
+import dev.emailengine.problems.control.InvalidInputException;
+import dev.emailengine.problems.entity.FieldError;
 import dev.emailengine.queue.entity.EmailMessage;
 import dev.emailengine.suppressions.control.Addresses;
 import dev.emailengine.unsubscribe.control.UnsubscribeLinks;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,11 +26,44 @@ import java.util.Optional;
 final class ListUnsubscribe {
 
     static final String URL_VARIABLE = "unsubscribe_url";
+    static final String COPIES_TITLE = "Copies not allowed on list mail";
+
+    private static final String COPY_REFUSED = "is not allowed on mail of a list while one-click unsubscribe is on"
+            + " (PUBLIC_BASE_URL): the List-Unsubscribe link and {{unsubscribe_url}} are the to_email recipient's,"
+            + " so whoever reads this copy could unsubscribe that address with one click; send each copy as its own"
+            + " email";
 
     private final UnsubscribeLinks links;
 
     ListUnsubscribe(UnsubscribeLinks links) {
         this.links = links;
+    }
+
+    /**
+     * Refuses cc and bcc on an email that gets a link (a 422 naming each, as intake refuses a
+     * suppressed recipient): every copy of a message carries the same headers and body, so the
+     * {@code to} recipient's one-click link would let a copy's reader, such as a shared archive
+     * mailbox on bcc, unsubscribe the {@code to} address. A link per copy would need a message
+     * per copy, which is what sending each copy as its own email is. Without links (no list, or
+     * no {@code PUBLIC_BASE_URL}) copies are fine: there is nothing to click.
+     *
+     * @param listId the email's list; null for transactional mail
+     * @throws InvalidInputException 422 naming {@code cc[i]} and {@code bcc[i]}
+     */
+    void refuseCopies(EmailRequest request, String listId) {
+        if (listId == null || !links.enabled()) {
+            return;
+        }
+        var errors = new ArrayList<FieldError>();
+        for (int i = 0; i < request.cc().size(); i++) {
+            errors.add(new FieldError("cc[" + i + "]", COPY_REFUSED));
+        }
+        for (int i = 0; i < request.bcc().size(); i++) {
+            errors.add(new FieldError("bcc[" + i + "]", COPY_REFUSED));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(422, COPIES_TITLE, errors);
+        }
     }
 
     /** A single email's request with its recipient's link as {@code unsubscribe_url}. */

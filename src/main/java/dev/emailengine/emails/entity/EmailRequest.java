@@ -63,7 +63,8 @@ public record EmailRequest(
                 description = "The mailing list the email belongs to: its recipients can unsubscribe from that list"
                         + " alone (List-Unsubscribe headers and {{unsubscribe_url}} when PUBLIC_BASE_URL is set), and an"
                         + " address unsubscribed from it is not sent it. POST /email without it: transactional mail,"
-                        + " no unsubscribe link; POST /emails without it: the list \"default\"")
+                        + " no unsubscribe link; POST /emails without it: the list \"default\". Case-sensitive. With"
+                        + " PUBLIC_BASE_URL set, list mail takes no cc or bcc (422)")
         @Pattern(regexp = ListIds.PATTERN, message = ListIds.RULE) String listId) {
 
     /** The rules of a single email, beyond those every request shares with a bulk one. */

@@ -26,15 +26,24 @@ public class UnsubscribeConfiguration {
     @ConfigProperty(name = "unsubscribe.secret")
     Optional<String> secret;
 
+    /** Secrets rotated out: links already sent with them keep working (operations.md, rotating the secret). */
+    @Inject
+    @ConfigProperty(name = "unsubscribe.previous.secrets")
+    Optional<String> previousSecrets;
+
     private UnsubscribeLinks links;
 
     @PostConstruct
     void load() {
         try {
-            links = UnsubscribeLinks.configured(publicBaseUrl, secret);
+            links = UnsubscribeLinks.configured(publicBaseUrl, secret, previousSecrets);
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("One-click unsubscribe is misconfigured, so Email Engine does not start: "
                     + e.getMessage(), e);
+        }
+        if (links.previousSecrets() > 0) {
+            LOG.log(Level.INFO, "unsubscribe links signed with {0} previous secret(s) (UNSUBSCRIBE_PREVIOUS_SECRETS)"
+                    + " are still accepted; new links use UNSUBSCRIBE_SECRET", links.previousSecrets());
         }
         if (!links.enabled()) {
             LOG.log(Level.INFO, "PUBLIC_BASE_URL is not set: bulk emails go out without List-Unsubscribe headers"

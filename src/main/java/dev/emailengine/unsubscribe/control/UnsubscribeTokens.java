@@ -6,6 +6,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -14,7 +15,9 @@ import javax.crypto.spec.SecretKeySpec;
  * Unsubscribe tokens: the list and the address in the clear (base64url), then an HMAC-SHA256 of
  * both under {@code UNSUBSCRIBE_SECRET}. Verifying needs no lookup, and a token cannot be made
  * for another address or list without the secret. Tokens do not expire: a mailbox provider may
- * use a List-Unsubscribe URL months after the mail arrived.
+ * use a List-Unsubscribe URL months after the mail arrived. For the same reason a rotated secret
+ * may stay on as a previous one ({@code UNSUBSCRIBE_PREVIOUS_SECRETS}): it verifies the links
+ * already sent, and never signs a new one.
  */
 public final class UnsubscribeTokens {
 
@@ -30,19 +33,40 @@ public final class UnsubscribeTokens {
     private static final String PURPOSE = "email-engine unsubscribe v1\n";
 
     private final SecretKeySpec key;
+    /** Verify only, after {@link #key}. */
+    private final List<SecretKeySpec> previousKeys;
 
     public UnsubscribeTokens(String secret) {
+        this(secret, List.of());
+    }
+
+    /**
+     * @param previousSecrets secrets rotated out, still accepted when verifying; each as long as
+     *            the current one must be
+     * @throws IllegalArgumentException when a secret is too short, never showing it
+     */
+    public UnsubscribeTokens(String secret, List<String> previousSecrets) {
+        this.key = key(secret, "UNSUBSCRIBE_SECRET");
+        this.previousKeys = previousSecrets.stream().map(s -> key(s, "UNSUBSCRIBE_PREVIOUS_SECRETS")).toList();
+    }
+
+    private static SecretKeySpec key(String secret, String setting) {
         if (secret == null || secret.strip().length() < MIN_SECRET_LENGTH) {
-            throw new IllegalArgumentException("UNSUBSCRIBE_SECRET must be at least " + MIN_SECRET_LENGTH
+            throw new IllegalArgumentException(setting + " must be at least " + MIN_SECRET_LENGTH
                     + " characters (openssl rand -base64 32)");
         }
-        this.key = new SecretKeySpec(secret.strip().getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+        return new SecretKeySpec(secret.strip().getBytes(StandardCharsets.UTF_8), "HmacSHA256");
     }
 
     public String tokenFor(String address, String listId) {
         byte[] payload = (listId + "\n" + address).getBytes(StandardCharsets.UTF_8);
         var base64 = Base64.getUrlEncoder().withoutPadding();
-        return base64.encodeToString(payload) + "." + base64.encodeToString(mac(payload));
+        return base64.encodeToString(payload) + "." + base64.encodeToString(mac(key, payload));
+    }
+
+    /** How many rotated-out secrets still verify. */
+    public int previousSecrets() {
+        return previousKeys.size();
     }
 
     /** The unsubscription a token stands for; empty when it is garbled, forged or made for something else. */
@@ -62,7 +86,8 @@ public final class UnsubscribeTokens {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-        if (!MessageDigest.isEqual(mac, mac(payload))) {
+        if (!MessageDigest.isEqual(mac, mac(key, payload))
+                && previousKeys.stream().noneMatch(k -> MessageDigest.isEqual(mac, mac(k, payload)))) {
             return Optional.empty();
         }
         String text = new String(payload, StandardCharsets.UTF_8);
@@ -71,7 +96,7 @@ public final class UnsubscribeTokens {
                 : Optional.of(new Unsubscription(text.substring(newline + 1), text.substring(0, newline)));
     }
 
-    private byte[] mac(byte[] payload) {
+    private static byte[] mac(SecretKeySpec key, byte[] payload) {
         try {
             Mac hmac = Mac.getInstance("HmacSHA256");
             hmac.init(key);

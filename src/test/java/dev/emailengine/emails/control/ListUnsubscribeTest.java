@@ -1,11 +1,15 @@
 package dev.emailengine.emails.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emailengine.emails.entity.BulkRequest;
 import dev.emailengine.emails.entity.EmailRequest;
+import dev.emailengine.problems.control.InvalidInputException;
+import dev.emailengine.problems.entity.FieldError;
 import dev.emailengine.queue.entity.EmailMessage;
 import dev.emailengine.templates.control.Templates;
 import dev.emailengine.unsubscribe.control.UnsubscribeLinks;
@@ -37,6 +41,11 @@ class ListUnsubscribeTest {
             Map<String, String> headers, String listId) {
         return new EmailRequest(to, template == null ? "Hello" : null, template == null ? "Body" : null, null, null,
                 null, template, vars, null, null, null, null, headers, null, null, listId);
+    }
+
+    private static EmailRequest withCopies(List<String> cc, List<String> bcc, String listId) {
+        return new EmailRequest("ada@example.com", "Hello", "Body", null, null, null, null, null, null, cc, bcc, null,
+                null, null, null, listId);
     }
 
     private static String tokenOf(String url) {
@@ -105,5 +114,29 @@ class ListUnsubscribeTest {
         assertEquals("Unsubscribe: [https://example.com/prefs]", assembler.assemble(new ListUnsubscribe(NONE).request(
                 request("ada@example.com", "news", Map.of("unsubscribe_url", "https://example.com/prefs"), Map.of(),
                         "news"), "news")).textBody());
+    }
+
+    @Test
+    void ccOrBccOnAnEmailWithALinkIsRefusedNamingEachCopySinceItsReaderCouldUnsubscribeTheToAddress() {
+        var refused = assertThrows(InvalidInputException.class, () -> new ListUnsubscribe(LINKS).refuseCopies(
+                withCopies(List.of("boss@example.com", "team@example.com"), List.of("archive@example.com"), "news"),
+                "news"));
+        assertEquals(422, refused.status(), "the status intake gives a suppressed recipient");
+        assertEquals(List.of("cc[0]", "cc[1]", "bcc[0]"), refused.errors().stream().map(FieldError::field).toList());
+        String why = refused.errors().get(0).message();
+        assertTrue(why.contains("could unsubscribe") && why.contains("to_email")
+                && why.contains("send each copy as its own email"), why);
+
+        var bccOnly = assertThrows(InvalidInputException.class, () -> new ListUnsubscribe(LINKS).refuseCopies(
+                withCopies(List.of(), List.of("archive@example.com"), "default"), "default"));
+        assertEquals(List.of("bcc[0]"), bccOnly.errors().stream().map(FieldError::field).toList());
+    }
+
+    @Test
+    void copiesAreFineWhereThereIsNoLinkAndAListEmailWithoutCopiesPasses() {
+        EmailRequest copies = withCopies(List.of("boss@example.com"), List.of("archive@example.com"), null);
+        assertDoesNotThrow(() -> new ListUnsubscribe(LINKS).refuseCopies(copies, null), "transactional mail");
+        assertDoesNotThrow(() -> new ListUnsubscribe(NONE).refuseCopies(copies, "news"), "no PUBLIC_BASE_URL");
+        assertDoesNotThrow(() -> new ListUnsubscribe(LINKS).refuseCopies(withCopies(null, null, "news"), "news"));
     }
 }

@@ -107,4 +107,30 @@ class UnsubscribeLinksTest {
         assertTrue(("List-Unsubscribe: <" + links("https://example.com/" + "p".repeat(270)).url(address, list)
                 .orElseThrow() + ">").length() <= 998, "one header line");
     }
+
+    @Test
+    void previousSecretsAreCommaSeparatedVerifyOnlyAndHeldToTheSameLength() {
+        String old = "the-old-secret-of-at-least-32-characters";
+        String token = new UnsubscribeTokens(old).tokenFor("ada@example.com", "news");
+        UnsubscribeLinks rotated = UnsubscribeLinks.configured(Optional.of("https://mail.example.com"),
+                Optional.of(SECRET), Optional.of(" another-old-secret-at-least-32-chars , " + old + ",,"));
+        assertEquals(2, rotated.previousSecrets());
+        assertEquals(Optional.of(new Unsubscription("ada@example.com", "news")), rotated.verify(token));
+        assertEquals(links("https://mail.example.com").url("ada@example.com", "news"),
+                rotated.url("ada@example.com", "news"), "new links are signed with UNSUBSCRIBE_SECRET");
+        assertEquals(0, links("https://mail.example.com").previousSecrets());
+        assertEquals(0, UnsubscribeLinks.configured(Optional.empty(), Optional.of(SECRET), Optional.of(" ")).previousSecrets());
+
+        var shortOne = assertThrows(IllegalArgumentException.class, () -> UnsubscribeLinks.configured(
+                Optional.of("https://mail.example.com"), Optional.of(SECRET), Optional.of(old + ",tooShortSecret")));
+        assertTrue(shortOne.getMessage().startsWith("UNSUBSCRIBE_PREVIOUS_SECRETS (unsubscribe.previous.secrets):"
+                + " secret 2 of 2 is too short"), shortOne.getMessage());
+        assertFalse(shortOne.getMessage().contains("tooShortSecret") || shortOne.getMessage().contains(old));
+
+        var withoutCurrent = assertThrows(IllegalArgumentException.class, () -> UnsubscribeLinks.configured(
+                Optional.empty(), Optional.empty(), Optional.of(old)));
+        assertTrue(withoutCurrent.getMessage().startsWith("UNSUBSCRIBE_SECRET (unsubscribe.secret) is required when"
+                + " UNSUBSCRIBE_PREVIOUS_SECRETS"), withoutCurrent.getMessage());
+        assertFalse(withoutCurrent.getMessage().contains(old));
+    }
 }

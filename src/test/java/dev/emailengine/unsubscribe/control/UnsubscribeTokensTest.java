@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.emailengine.unsubscribe.entity.Unsubscription;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +56,33 @@ class UnsubscribeTokensTest {
         var e = assertThrows(IllegalArgumentException.class, () -> new UnsubscribeTokens("short"));
         assertTrue(e.getMessage().contains("UNSUBSCRIBE_SECRET"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new UnsubscribeTokens(null));
+    }
+
+    @Test
+    void afterARotationATokenOfThePreviousSecretVerifiesWhileNewTokensUseTheCurrentOne() {
+        String old = "the-old-secret-of-at-least-32-characters";
+        String current = "the-new-secret-of-at-least-32-characters";
+        String sentBefore = new UnsubscribeTokens(old).tokenFor("ann@example.com", "news");
+        var rotated = new UnsubscribeTokens(current, List.of("an-older-secret-of-at-least-32-chars", old));
+
+        assertEquals(Optional.of(new Unsubscription("ann@example.com", "news")), rotated.verify(sentBefore));
+        assertEquals(new UnsubscribeTokens(current).tokenFor("ann@example.com", "news"),
+                rotated.tokenFor("ann@example.com", "news"), "a previous secret never signs");
+        assertNotEquals(sentBefore, rotated.tokenFor("ann@example.com", "news"));
+        assertEquals(Optional.empty(), new UnsubscribeTokens(current).verify(sentBefore), "not without it");
+    }
+
+    @Test
+    void aTokenOfASecretNeitherCurrentNorPreviousIsRefused() {
+        var rotated = new UnsubscribeTokens("the-new-secret-of-at-least-32-characters",
+                List.of("the-old-secret-of-at-least-32-characters"));
+        String unknown = new UnsubscribeTokens("someone-elses-secret-at-least-32-chars").tokenFor("ann@example.com", "news");
+        assertEquals(Optional.empty(), rotated.verify(unknown));
+
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> new UnsubscribeTokens("the-new-secret-of-at-least-32-characters", List.of("short")));
+        assertTrue(e.getMessage().contains("UNSUBSCRIBE_PREVIOUS_SECRETS") && !e.getMessage().contains("short\""),
+                e.getMessage());
     }
 
     private static String base64(String text) {
