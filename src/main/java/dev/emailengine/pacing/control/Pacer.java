@@ -88,8 +88,10 @@ public class Pacer {
         return config;
     }
 
-    /** Reserves room for the email's recipients, or says what to do instead. */
-    /** Counts the recipients this attempt sends to: a retry goes only to those that did not get the email yet. */
+    /**
+     * Reserves room for the email's recipients, or says what to do instead. Counts the recipients
+     * this attempt sends to: a retry goes only to those that did not get the email yet.
+     */
     public Admission admit(QueuedEmail email) {
         return admit(email.id(), email.unfinishedAddresses());
     }
