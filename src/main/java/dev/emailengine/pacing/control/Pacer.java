@@ -1,6 +1,7 @@
 package dev.emailengine.pacing.control;
 
 import dev.emailengine.pacing.entity.RateLimitStatus;
+import dev.emailengine.platform.Mailboxes;
 import dev.emailengine.queue.entity.QueuedEmail;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -19,10 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * recipients under the SMTP server's limit and under each recipient domain's, all or nothing
  * ({@link #admit}). What a refusal asks of the worker depends on who refused:
  * <ul>
- * <li>a <em>domain</em> has no room: that email is postponed to when it will have (the worker
- * takes another email at once, so a saturated domain never holds up the others). Emails
- * postponed for the first time are spread one slot apart along the domain's line, so a backlog
- * of one domain does not all come due, and get refused, at the same instant;</li>
+ * <li>a <em>domain</em> has no room: that email is postponed to when it will have
+ * ({@link Postponements}; the worker takes another email at once, so a saturated domain never
+ * holds up the others);</li>
  * <li>the <em>server</em> has no room: no email could go now, whichever it was, so the email goes
  * back unchanged and the worker waits, holding nothing, until the next slot; then the best due
  * email of the queue takes it.</li>
@@ -34,6 +34,8 @@ public class Pacer {
     private static final System.Logger LOG = System.getLogger(Pacer.class.getName());
     static final String SERVER = "server";
     private static final String DOMAIN = "domain:";
+    /** The row of the pace throttling set on a limit that has no per-second window to slow down. */
+    private static final String PACE = "/pace";
     private static final int MAX_TRACKED = 100_000;
     private static final int OBSERVED_SECONDS = 5;
 
@@ -67,10 +69,7 @@ public class Pacer {
      * least this: a few replies after a quiet spell must not leave the instance at a trickle.
      */
     static final double UNCONFIGURED_CEILING = 10;
-    /** Per domain key, the end of the line of emails postponed for it (microseconds). */
-    private final Map<String, Long> lines = new ConcurrentHashMap<>();
-    /** Emails postponed once: when refused again they go at the first free slot, not to the end of the line. */
-    private final Set<String> postponed = ConcurrentHashMap.newKeySet();
+    private final Postponements postponements = new Postponements();
     /** Domains limited by the {@code *} default that were seen, for the status. */
     private final Set<String> otherDomainsSeen = ConcurrentHashMap.newKeySet();
     /** While a pace is cut: which keys (and how many recipients) each email in flight went through. */
@@ -89,15 +88,17 @@ public class Pacer {
         return config;
     }
 
-    /** Reserves room for the email's recipients, or says what to do instead. */
-    /** Counts the recipients this attempt sends to: a retry goes only to those that did not get the email yet. */
+    /**
+     * Reserves room for the email's recipients, or says what to do instead. Counts the recipients
+     * this attempt sends to: a retry goes only to those that did not get the email yet.
+     */
     public Admission admit(QueuedEmail email) {
         return admit(email.id(), email.unfinishedAddresses());
     }
 
     Admission admit(String id, List<String> recipients) {
-        count(recipients.size());
         if (config.none() && !aimd.anyCut()) {
+            count(recipients.size());
             return GRANTED;
         }
         var costs = new LinkedHashMap<String, Long>();
@@ -112,61 +113,62 @@ public class Pacer {
                 }
             }
         }
-        costs.forEach((key, cost) -> addCells(key, windowsOf(key), cost, cells, owners));
-        List<RateWindow> server = windowsOf(SERVER);
-        if (!server.isEmpty()) {
-            addCells(SERVER, server, recipients.size(), cells, owners);
+        costs.forEach((key, cost) -> addCells(key, cost, cells, owners));
+        if (!windowsOf(SERVER).isEmpty()) {
+            addCells(SERVER, recipients.size(), cells, owners);
             costs.put(SERVER, (long) recipients.size());
         }
         if (cells.isEmpty()) {
+            count(recipients.size());
             return GRANTED;
         }
         LimitState.Refusal refusal = state.reserve(cells);
         if (refusal == null) {
-            postponed.remove(id);
+            count(recipients.size());
+            postponements.granted(id, MemoryLimitState.micros(clock.instant()));
             if (aimd.anyCut() && inFlight.size() < MAX_TRACKED) {
                 inFlight.put(id, costs);
             }
+            cells.stream().filter(cell -> cell.cost() > cell.count()).forEach(cell -> LOG.log(Level.INFO,
+                    "email {0} has {1} recipients under {2}, more than the window allows: it went alone in its window",
+                    id, cell.cost(), cell.row()));
             return GRANTED;
         }
         String key = owners.get(refusal.cell());
-        long now = MemoryLimitState.micros(clock.instant());
         if (key.equals(SERVER)) {
             return new Wait(Duration.ofNanos(refusal.waitMicros() * 1000));
         }
-        long until = now + refusal.waitMicros();
-        if (postponed.size() < MAX_TRACKED && postponed.add(id)) {
-            LimitState.Cell cell = cells.get(refusal.cell());
-            long step = cell.intervalMicros() * cell.cost();
-            long earliest = until;
-            long[] slot = new long[1];
-            lines.compute(key, (k, end) -> {
-                slot[0] = end == null ? earliest : Math.max(end, earliest);
-                return slot[0] + step;
-            });
-            until = slot[0];
-        }
+        LimitState.Cell cell = cells.get(refusal.cell());
+        long now = MemoryLimitState.micros(clock.instant());
+        long until = postponements.postpone(id, key, now + refusal.waitMicros(), cell.slotMicros() * cell.cost(), now);
         // Rounded up to the millisecond the stores keep: earlier, the email would come due and be refused again.
         return new Postpone(Instant.ofEpochMilli(Math.floorDiv(until + 999, 1000)));
     }
 
-    private void addCells(String key, List<RateWindow> windows, long cost, List<LimitState.Cell> cells,
-            List<String> owners) {
-        for (int i = 0; i < windows.size(); i++) {
-            RateWindow window = windows.get(i);
-            cells.add(new LimitState.Cell(key + "/" + window, interval(key, window, i), window.burst(), cost));
+    /**
+     * One cell per window: a per-second window is a pace, carrying the pace throttling set when
+     * slower; longer windows (quotas) are counted and keep theirs, and a limit with only those
+     * gets a pace of its own while throttling has it cut.
+     */
+    private void addCells(String key, long cost, List<LimitState.Cell> cells, List<String> owners) {
+        var cut = aimd.rate(key);
+        long cutInterval = cut.isPresent() ? (long) Math.ceil(1e6 / cut.getAsDouble()) : 0;
+        boolean paced = false;
+        for (RateWindow window : windowsOf(key)) {
+            String row = key + "/" + window;
+            if (window.paced()) {
+                cells.add(LimitState.Cell.paced(row, window.count(), Math.max(window.intervalMicros(), cutInterval), cost));
+                paced = true;
+            } else {
+                cells.add(LimitState.Cell.counted(row, window.count(), window.lengthMicros(), cost));
+            }
             owners.add(key);
         }
-    }
-
-    /** The shortest window carries the pace throttling set; longer windows (quotas) keep theirs. */
-    private long interval(String key, RateWindow window, int index) {
-        long configured = window.intervalMicros();
-        if (index > 0) {
-            return configured;
+        if (cut.isPresent() && !paced) {
+            cells.add(LimitState.Cell.paced(key + PACE, Math.max(1, (long) Math.ceil(cut.getAsDouble())), cutInterval,
+                    cost));
+            owners.add(key);
         }
-        var cut = aimd.rate(key);
-        return cut.isPresent() ? Math.max(configured, (long) Math.ceil(1e6 / cut.getAsDouble())) : configured;
     }
 
     /** A key's windows; the server's, when only throttling set its pace, one per-second window. */
@@ -213,6 +215,11 @@ public class Pacer {
         inFlight.remove(id);
     }
 
+    /** Emails and lines the postponement bookkeeping holds (bounded). */
+    int postponementsTracked() {
+        return postponements.tracked();
+    }
+
     /** Every limit in force, with how full it is. */
     public List<RateLimitStatus> status() {
         var keys = new ArrayList<String>();
@@ -221,28 +228,26 @@ public class Pacer {
         }
         config.domains().keySet().stream().sorted().forEach(d -> keys.add(DOMAIN + d));
         otherDomainsSeen.stream().sorted().forEach(d -> keys.add(DOMAIN + d));
-        var rows = new ArrayList<String>();
-        for (String key : keys) {
-            windowsOf(key).forEach(w -> rows.add(key + "/" + w));
-        }
-        Map<String, Long> backlog = state.backlog(rows);
+        var cells = new ArrayList<LimitState.Cell>();
+        var owners = new ArrayList<String>();
+        keys.forEach(key -> addCells(key, 1, cells, owners));
+        Map<String, LimitState.Fill> fills = state.fill(cells);
         var result = new ArrayList<RateLimitStatus>();
         for (String key : keys) {
-            List<RateWindow> windows = windowsOf(key);
-            List<RateWindow> configured = key.equals(SERVER) ? config.server() : windows;
             double fullness = 0;
             long waitMicros = 0;
-            for (int i = 0; i < windows.size(); i++) {
-                RateWindow w = windows.get(i);
-                long interval = interval(key, w, i);
-                long ahead = backlog.getOrDefault(key + "/" + w, 0L);
-                fullness = Math.max(fullness, ahead / (double) (interval * w.count()));
-                waitMicros = Math.max(waitMicros, ahead - interval * (w.burst() - 1));
+            for (int i = 0; i < cells.size(); i++) {
+                LimitState.Fill fill = fills.get(cells.get(i).row());
+                if (owners.get(i).equals(key) && fill != null) {
+                    fullness = Math.max(fullness, fill.fullness());
+                    waitMicros = Math.max(waitMicros, fill.waitMicros());
+                }
             }
+            List<RateWindow> configured = key.equals(SERVER) ? config.server() : windowsOf(key);
             double configuredRate = configured.isEmpty() ? 0 : configured.get(0).perSecond();
             double effective = aimd.rate(key).orElse(configuredRate);
             result.add(new RateLimitStatus(key, RateLimitConfig.describe(configured), configuredRate, effective,
-                    fullness, Math.max(0, waitMicros) / 1000));
+                    fullness, waitMicros / 1000));
         }
         return result;
     }
@@ -269,14 +274,13 @@ public class Pacer {
         sentPerSecond[slot] += recipients;
     }
 
-    /** The domain of an address ({@code Name <a@example.com>} too), in lower case. */
+    /**
+     * The domain of an address ({@code Name <a@example.com>} too) as {@link Mailboxes} spells it:
+     * lower case, an internationalised domain in its ASCII form, so {@code Gmail.COM} and
+     * {@code bücher.example} meet the limits of {@code gmail.com} and {@code xn--bcher-kva.example}.
+     */
     static String domainOf(String address) {
-        String a = address.strip();
-        int open = a.lastIndexOf('<');
-        if (open >= 0) {
-            int close = a.indexOf('>', open);
-            a = a.substring(open + 1, close < 0 ? a.length() : close);
-        }
-        return a.substring(a.lastIndexOf('@') + 1).strip().toLowerCase(Locale.ROOT);
+        String key = Mailboxes.key(address);
+        return key.substring(key.lastIndexOf('@') + 1);
     }
 }

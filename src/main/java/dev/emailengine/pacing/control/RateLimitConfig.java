@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * a message naming the setting, as a limit silently ignored would get the sender blocked.
  *
  * @param server the SMTP server's windows; empty: no limit
- * @param domains each named domain's windows (lower case)
+ * @param domains each named domain's windows (lower case, an internationalised domain in ASCII)
  * @param otherDomains the windows of every domain not named; empty: none
  */
 public record RateLimitConfig(List<RateWindow> server, Map<String, List<RateWindow>> domains,
@@ -48,6 +48,10 @@ public record RateLimitConfig(List<RateWindow> server, Map<String, List<RateWind
                             + "' has no '=': write domain=rate, for example gmail.com=20/s;*=5/s");
                 }
                 String domain = entry.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+                if (!domain.equals("*") && !domain.isEmpty() && domain.indexOf('@') < 0) {
+                    // Spelt as recipients' domains are (Pacer.domainOf): an IDN is named either way.
+                    domain = Pacer.domainOf("postmaster@" + domain);
+                }
                 List<RateWindow> limit = windows(DOMAIN_RATE_LIMITS + " for " + domain, entry.substring(eq + 1));
                 if (limit.isEmpty()) {
                     throw new IllegalArgumentException(DOMAIN_RATE_LIMITS + ": " + domain + " has no rate");
@@ -86,7 +90,7 @@ public record RateLimitConfig(List<RateWindow> server, Map<String, List<RateWind
         return windows;
     }
 
-    /** The windows that apply to a recipient domain (lower case); empty when it has none. */
+    /** The windows that apply to a recipient domain (as {@link Pacer#domainOf} spells it); empty when it has none. */
     public List<RateWindow> forDomain(String domain) {
         return domains.getOrDefault(domain, otherDomains);
     }

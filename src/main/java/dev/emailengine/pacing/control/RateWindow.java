@@ -6,10 +6,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One window of a limit, {@code N/s|m|h|d}: at most {@code count} recipients per {@code length}.
- * A per-second window allows no burst beyond one recipient at a time (so {@code 1/s} can never
- * send two in a second); longer windows allow their whole count at once, as a daily quota is
- * meant to.
+ * One window of a limit, {@code N/s|m|h|d}: at most {@code count} recipients in any sliding
+ * window of {@code length}. A per-second window is a pace ({@link Gcra}, one recipient every
+ * {@code 1 s / N}, so {@code 1/s} can never send two in a second); a longer window is a count
+ * ({@link SlidingCount}) that may be spent at once, as a daily quota is meant to.
  */
 public record RateWindow(long count, Duration length) {
 
@@ -46,9 +46,13 @@ public record RateWindow(long count, Duration length) {
         return (micros + count - 1) / count;
     }
 
-    /** How many recipients may go at once from idle. */
-    public long burst() {
-        return length.equals(Duration.ofSeconds(1)) ? 1 : count;
+    /** A per-second window, kept as a pace; longer ones are counted. */
+    public boolean paced() {
+        return length.equals(Duration.ofSeconds(1));
+    }
+
+    public long lengthMicros() {
+        return length.toNanos() / 1000;
     }
 
     /** Recipients per second. */

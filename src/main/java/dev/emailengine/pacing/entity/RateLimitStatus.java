@@ -14,7 +14,7 @@ public record RateLimitStatus(
         double configuredPerSecond,
         @Schema(description = "The rate in force, recipients per second: below the configured one after throttling")
         double effectivePerSecond,
-        @Schema(description = "How much of a window is spoken for: 0 idle, 1 a whole window's count already sent ahead (above 1: in debt after a large email)")
+        @Schema(description = "How much of its fullest window is spoken for: 0 idle, 1 full (a per-second window: a second's recipients sent ahead; a longer one: its count sent within it); above 1 only after an email with more recipients than the window allows")
         double fullness,
         @Schema(description = "Milliseconds until the next recipient may go; 0 when one may go now")
         long waitMillis) {

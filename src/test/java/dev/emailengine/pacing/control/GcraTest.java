@@ -1,6 +1,7 @@
 package dev.emailengine.pacing.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,15 +14,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The limiter's arithmetic on a clock the test moves: window edges, bursts, debt, several windows. */
+/** The per-second pace on a clock the test moves: window edges, emails of several recipients. */
 class GcraTest {
 
     private final ManualClock clock = new ManualClock();
     private final MemoryLimitState state = new MemoryLimitState(clock);
 
     private static LimitState.Cell cell(String row, String rate, long cost) {
-        RateWindow w = RateWindow.parse("TEST", rate);
-        return new LimitState.Cell(row + "/" + w, w.intervalMicros(), w.burst(), cost);
+        return LimitStateContract.cell(row, rate, cost);
     }
 
     @Test
@@ -58,52 +58,33 @@ class GcraTest {
     }
 
     @Test
-    void aLongerWindowAllowsItsWholeCountAtOnceThenThePace() {
-        for (int i = 0; i < 60; i++) {
-            assertNull(state.reserve(List.of(cell("k", "60/m", 1))), "recipient " + i + " of the burst");
-        }
-        LimitState.Refusal refusal = state.reserve(List.of(cell("k", "60/m", 1)));
-        assertEquals(1_000_000, refusal.waitMicros());
+    void anEmailOfSeveralRecipientsNeedsTheirTimeFreeBeforeIt() {
+        long interval = 200_000; // 5/s
+        assertEquals(0, Gcra.waitFor(0, 10_000_000, 5, interval), "idle since ever");
+        assertEquals(10_000_000 + 5 * interval, Gcra.take(0, 10_000_000, 5, interval), "then its 5 intervals ahead");
+        long tat = 10_000_000;
+        assertEquals(0, Gcra.waitFor(tat, tat, 1, interval), "one recipient: free now is enough");
+        assertEquals(3 * interval, Gcra.waitFor(tat, tat, 4, interval), "four: free for the three intervals before");
+        assertEquals(Long.MIN_VALUE, Gcra.take(tat, tat, 4, interval));
     }
 
     @Test
-    void aRequestBiggerThanTheBurstGoesFromIdleAndLeavesDebt() {
-        assertNull(state.reserve(List.of(cell("k", "5/s", 12))), "12 recipients at 5/s would otherwise never go");
+    void anEmailBiggerThanASecondGoesFromIdleAndHoldsTheRest() {
+        assertNull(state.reserve(List.of(cell("k", "5/s", 12))), "from idle");
         LimitState.Refusal refusal = state.reserve(List.of(cell("k", "5/s", 1)));
         assertEquals(2_400_000, refusal.waitMicros(), "12 recipients are paid off at 5/s before the next");
         clock.advance(Duration.ofMillis(2400));
         assertNull(state.reserve(List.of(cell("k", "5/s", 1))));
-    }
-
-    @Test
-    void aRequestWithinTheBurstWaitsUntilAllItsRecipientsFit() {
-        for (int i = 0; i < 8; i++) {
-            assertNull(state.reserve(List.of(cell("k", "10/m", 1))));
-        }
-        LimitState.Refusal refusal = state.reserve(List.of(cell("k", "10/m", 3)));
-        assertEquals(6_000_000, refusal.waitMicros(), "room for 3 more once one more interval has passed");
-    }
-
-    @Test
-    void everyWindowMustHaveRoomAndARefusalTakesNothing() {
-        var perSecond = cell("k", "10/s", 1);
-        var perMinute = cell("k", "3/m", 1);
-        for (int i = 0; i < 3; i++) {
-            assertNull(state.reserve(List.of(perSecond, perMinute)));
-            clock.advance(Duration.ofMillis(100));
-        }
-        LimitState.Refusal refusal = state.reserve(List.of(perSecond, perMinute));
-        assertEquals(1, refusal.cell(), "the per-minute quota refused");
-        var backlog = state.backlog(List.of(perSecond.row()));
-        assertEquals(0L, backlog.get(perSecond.row()), "the per-second window kept nothing of the refused request");
-        assertNull(state.reserve(List.of(perSecond)), "so it still has room");
+        clock.advance(Duration.ofMillis(200));
+        assertEquals(2_200_000, state.reserve(List.of(cell("k", "5/s", 12))).waitMicros(),
+                "another one waits for 11 intervals free after the single");
     }
 
     @Test
     void intervalsRoundUpSoAWindowNeverHoldsOneMore() {
         assertEquals(333_334, RateWindow.parse("T", "3/s").intervalMicros());
         assertEquals(1_728_000L, RateWindow.parse("T", "50000/d").intervalMicros());
-        assertEquals(1, RateWindow.parse("T", "20/s").burst());
-        assertEquals(50000, RateWindow.parse("T", "50000/d").burst());
+        assertTrue(RateWindow.parse("T", "20/s").paced());
+        assertFalse(RateWindow.parse("T", "50000/d").paced());
     }
 }

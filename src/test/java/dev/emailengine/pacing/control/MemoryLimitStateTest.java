@@ -11,7 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The file store's limiters survive a restart: a daily quota is not handed out twice in a day. */
+/** The file store's state file: the previous release's, and one that cannot be read. (The rest: the contract.) */
 class MemoryLimitStateTest {
 
     @TempDir
@@ -19,32 +19,29 @@ class MemoryLimitStateTest {
 
     private final ManualClock clock = new ManualClock();
 
-    private static LimitState.Cell daily() {
-        RateWindow w = RateWindow.parse("TEST", "3/d");
-        return new LimitState.Cell("server/" + w, w.intervalMicros(), w.burst(), 1);
-    }
-
     @Test
-    void aRestartKeepsTheQuotaUsedSoFar() {
+    void theLastReleasesFileCarriesOverWhatItHeldAhead() throws Exception {
         Path file = data.resolve("rate-limits.txt");
-        var before = new MemoryLimitState(clock, file);
-        for (int i = 0; i < 3; i++) {
-            assertNull(before.reserve(List.of(daily())));
-        }
-        assertNotNull(before.reserve(List.of(daily())), "the day's 3 are used");
-        before.save();
-
-        clock.advance(Duration.ofHours(1));
-        var after = new MemoryLimitState(clock, file);
-        LimitState.Refusal refusal = after.reserve(List.of(daily()));
-        assertNotNull(refusal, "after the restart too");
-        assertEquals(Duration.ofHours(7).toNanos() / 1000, refusal.waitMicros(), "the next one in 8 h from the first");
+        long now = MemoryLimitState.micros(clock.instant());
+        // The previous release's GCRA: 60/m held 30 s ahead (30 recipients), 1/s 0.4 s, 5/h idle.
+        Files.writeString(file, (now + 30_000_000) + " server/60/m\n" + (now + 400_000) + " server/1/s\n"
+                + (now - 1) + " domain:x.test/5/h\n");
+        var state = new MemoryLimitState(clock, file);
+        assertNotNull(state.reserve(List.of(LimitStateContract.cell("server", "60/m", 31))));
+        assertNull(state.reserve(List.of(LimitStateContract.cell("server", "60/m", 30))));
+        assertEquals(400_000, state.reserve(List.of(LimitStateContract.cell("server", "1/s", 1))).waitMicros());
+        assertNull(state.reserve(List.of(LimitStateContract.cell("domain:x.test", "5/h", 5))));
     }
 
     @Test
     void anUnreadableFileStartsAfresh() throws Exception {
         Path file = data.resolve("rate-limits.txt");
-        Files.writeString(file, "not a number row\n");
-        assertNull(new MemoryLimitState(clock, file).reserve(List.of(daily())));
+        Files.writeString(file, "w 60000000 12:x server/3/m\nnot a number row\n");
+        var state = new MemoryLimitState(clock, file);
+        for (int i = 0; i < 3; i++) {
+            assertNull(state.reserve(List.of(LimitStateContract.cell("server", "3/d", 1))));
+        }
+        clock.advance(Duration.ofHours(1));
+        assertNotNull(state.reserve(List.of(LimitStateContract.cell("server", "3/d", 1))));
     }
 }

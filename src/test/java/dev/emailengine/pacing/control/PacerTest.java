@@ -134,4 +134,66 @@ class PacerTest {
         assertInstanceOf(Pacer.Wait.class, pacer.admit("b", List.of("a@x.test")));
         assertEquals(1, pacer.status().size());
     }
+
+    @Test
+    void recipientDomainsAreSpeltAsTheMailboxRulesSpellThem() {
+        Pacer pacer = pacer(null, "gmail.com=1/s;bücher.example=1/s");
+        assertInstanceOf(Pacer.Granted.class, pacer.admit("e1", List.of("Ada <a@Gmail.COM>")));
+        assertInstanceOf(Pacer.Postpone.class, pacer.admit("e2", List.of("b@gmail.com")), "one domain, one limit");
+        assertInstanceOf(Pacer.Granted.class, pacer.admit("e3", List.of("a@xn--bcher-kva.example")));
+        assertInstanceOf(Pacer.Postpone.class, pacer.admit("e4", List.of("b@Bücher.example")),
+                "the unicode and the ASCII form of a domain share its limit");
+        assertEquals(List.of("domain:gmail.com", "domain:xn--bcher-kva.example"),
+                pacer.status().stream().map(RateLimitStatus::key).toList());
+    }
+
+    @Test
+    void postponedEmailsNeverAskedAboutAgainAreForgotten() {
+        Pacer pacer = pacer(null, "slow.test=1/s");
+        assertInstanceOf(Pacer.Granted.class, pacer.admit("e0", List.of("a@slow.test")));
+        for (int i = 1; i <= 50; i++) {
+            assertInstanceOf(Pacer.Postpone.class, pacer.admit("e" + i, List.of("a@slow.test")));
+        }
+        assertEquals(51, pacer.postponementsTracked(), "50 emails and the domain's line");
+        clock.advance(Duration.ofHours(1)); // sent by another instance, cancelled: none came back
+        assertInstanceOf(Pacer.Granted.class, pacer.admit("other", List.of("a@slow.test")));
+        assertEquals(0, pacer.postponementsTracked());
+    }
+
+    @Test
+    void theRateSentAtCountsOnlyWhatWasAdmitted() {
+        Pacer pacer = pacer(null, "slow.test=1/s");
+        for (int second = 0; second < 6; second++) {
+            for (int i = 0; i < 16; i++) {
+                pacer.admit("e" + second + "-" + i, List.of("a@slow.test")); // one a second goes
+            }
+            clock.advance(Duration.ofSeconds(1));
+        }
+        pacer.throttled(null, "421 4.7.0 too fast");
+        assertEquals(Pacer.UNCONFIGURED_CEILING / 2, status(pacer, "server").effectivePerSecond(), 1e-9,
+                "1/s was sent, not the 16/s asked: the least ceiling, halved");
+    }
+
+    @Test
+    void aLimitOfLongerWindowsOnlyIsPacedWhileThrottled() {
+        Pacer pacer = pacer(null, "slow.test=60/m");
+        pacer.throttled("x@slow.test", "451 4.7.1 slow down");
+        assertEquals(0.5, status(pacer, "domain:slow.test").effectivePerSecond(), 1e-9, "half of 60/m");
+        assertInstanceOf(Pacer.Granted.class, pacer.admit("e1", List.of("a@slow.test")));
+        assertEquals(new Pacer.Postpone(clock.instant().plusSeconds(2)), pacer.admit("e2", List.of("b@slow.test")));
+    }
+
+    @Test
+    void theStatusOfACountedWindowIsItsCountUsed() {
+        Pacer pacer = pacer("60/m", null);
+        for (int i = 0; i < 30; i++) {
+            assertInstanceOf(Pacer.Granted.class, pacer.admit("e" + i, List.of("a@x.test")));
+        }
+        assertEquals(0.5, status(pacer, "server").fullness(), 1e-9);
+        assertEquals(0, status(pacer, "server").waitMillis());
+        assertInstanceOf(Pacer.Granted.class, pacer.admit("big", java.util.Collections.nCopies(30, "b@x.test")));
+        assertEquals(1.0, status(pacer, "server").fullness(), 1e-9);
+        assertEquals(61_000, status(pacer, "server").waitMillis(), "until the bucket they are in leaves the minute");
+        assertEquals(new Pacer.Wait(Duration.ofSeconds(61)), pacer.admit("next", List.of("c@x.test")));
+    }
 }
