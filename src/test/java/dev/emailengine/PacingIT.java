@@ -151,6 +151,40 @@ class PacingIT {
         }
     }
 
+    /**
+     * DOMAIN_RATE_LIMITS alone, first.example=20/s beside second.example=5/s: each domain runs at
+     * its own limit at the same time (20/s and 5/s, means within 5 %, no second above the limit
+     * plus the one a per-second window's phase can add), the slow one queued first holding up
+     * nothing.
+     */
+    @Test
+    @Timeout(300)
+    void twoDomainLimitsRunSideBySideEachAtItsOwnRate() throws Exception {
+        try (var smtp = TestSmtpServer.onFreePort()) {
+            var env = settings(smtp, "pacing-domains");
+            env.put("DOMAIN_RATE_LIMITS", "first.example=20/s;second.example=5/s");
+            try (var engine = startFresh("pacing-domains", env)) {
+                Api api = engine.api();
+                queue(api, "w", "warm.example", 8);
+                smtp.await(r -> true, 8, DRAIN, "to warm up");
+                queue(api, "s", "second.example", 110);
+                queue(api, "f", "first.example", 440);
+                smtp.await(r -> true, 558, DRAIN, "in all");
+
+                Map<String, SortedMap<Long, Integer>> arrivals = smtp.arrivalsPerDomainAndSecond();
+                SortedMap<Long, Integer> second = arrivals.get("second.example");
+                SortedMap<Long, Integer> first = arrivals.get("first.example");
+                long from = Math.max(second.firstKey(), first.firstKey()) + 1;
+                long to = from + 18;
+                assertAll("two domains, each at its own limit",
+                        () -> assertTrue(first.values().stream().allMatch(n -> n <= 21), "first over 21/s: " + first),
+                        () -> assertTrue(second.values().stream().allMatch(n -> n <= 6), "second over 6/s: " + second),
+                        () -> assertEquals(20, mean(steady(first, from, to)), 1.0, "first mean: " + first),
+                        () -> assertEquals(5, mean(steady(second, from, to)), 0.25, "second mean: " + second));
+            }
+        }
+    }
+
     private static double serverPace(Api api) {
         return api.get("/workers/status").json().getJsonArray("rate_limits").getValuesAs(JsonObject.class).stream()
                 .filter(l -> l.getString("key").equals("server")).findFirst().orElseThrow()
