@@ -6,19 +6,34 @@ RATE=${BENCH_RATE:-100}
 PACING_SECONDS=${BENCH_PACING_SECONDS:-30}
 WHO=service
 
-say "end to end without rate limits: $E2E emails"
+# One end-to-end run of E2E emails on the service in tree $2 (. for this one); sets E2E_RATE.
+e2e_unlimited() { # name tree
+    start_service "$1" "$2"
+    api workers/pause -X POST >/dev/null
+    enqueue_bulk "$E2E"
+    local s0 t0
+    s0=$(sent_total)
+    t0=$(now)
+    api workers/resume -X POST >/dev/null
+    wait_until 600 "$E2E deliveries" sent_since "$s0" "$E2E"
+    E2E_RATE=$(awk -v n="$E2E" -v s="$(elapsed "$t0" "$(now)")" 'BEGIN { printf "%.0f", n / s }')
+    say "$1: $E2E_RATE emails/s"
+    stop_service
+}
+
+# Before (BASELINE, the release without issue 15) and after, twice each and interleaved so a
+# machine that slows down or speeds up during the run weighs on both alike; the best of each.
+say "end to end without rate limits: $E2E emails, $BASE_NAME (before) and this tree, twice each"
 unset RATE_LIMIT DOMAIN_RATE_LIMITS
-start_service unlimited
-api workers/pause -X POST >/dev/null
-enqueue_bulk "$E2E"
-s0=$(sent_total)
-t0=$(now)
-api workers/resume -X POST >/dev/null
-wait_until 600 "$E2E deliveries" sent_since "$s0" "$E2E"
-E2E_RATE=$(awk -v n="$E2E" -v s="$(elapsed "$t0" "$(now)")" 'BEGIN { printf "%.0f", n / s }')
-row "End-to-end delivery of $E2E, no rate limit ($NUM_WORKERS workers)" "$E2E_RATE emails/s" \
-    "sink $SINK_CEILING emails/s" "$(ratio "$E2E_RATE" "$SINK_CEILING")×" "within 5 % of before issue 15"
-stop_service
+BEFORE=0 AFTER=0
+for round in 1 2; do
+    e2e_unlimited "before-$round" "$BASE_TREE"
+    ((E2E_RATE > BEFORE)) && BEFORE=$E2E_RATE
+    e2e_unlimited "unlimited-$round" .
+    ((E2E_RATE > AFTER)) && AFTER=$E2E_RATE
+done
+row "End-to-end delivery of $E2E, no rate limit ($NUM_WORKERS workers), best of two" "$AFTER emails/s" \
+    "before issue 15 ($BASE_NAME): $BEFORE emails/s" "$(ratio "$AFTER" "$BEFORE")×" "≥ 0.95×"
 
 PACED_COUNT=$(((RATE * PACING_SECONDS + 499) / 500 * 500)) # enqueue_bulk sends 500 a request
 say "RATE_LIMIT=$RATE/s: $PACED_COUNT emails (about $PACING_SECONDS s)"
