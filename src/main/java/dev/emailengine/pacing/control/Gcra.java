@@ -3,13 +3,14 @@ package dev.emailengine.pacing.control;
 /**
  * The generic cell rate algorithm (virtual scheduling) without burst, on microseconds, for
  * per-second windows. A limiter's whole state is its theoretical arrival time {@code tat}: when
- * it is next free. A request of {@code cost} recipients conforms only when the limiter has been
- * free for the {@code cost - 1} intervals before now, as if those recipients had gone one
- * interval apart up to now; it then holds the limiter for {@code cost} intervals from now. Taking
- * them from the past idle time and from the future both is what keeps every sliding second at N:
- * conforming at {@code tat <= now} alone (plain GCRA) lets an email of k recipients follow N - 1
- * others within a second, N + k - 1 in all. An email of more than N recipients can never fit a
- * second; it goes alone: after at least a second free and followed by as long free.
+ * it is next free. A request of {@code cost} recipients conforms when the limiter is free
+ * ({@code tat <= now}) and then holds it for {@code cost} intervals from now, so the next
+ * recipient waits until they are paid off. Emails of one recipient are one interval apart: never
+ * more than N in a second. An email of k recipients goes at once (one SMTP transaction) and may
+ * follow N - 1 others within a second, N + k - 1 in all. Asking it to wait until the k - 1
+ * intervals before it were free as well would keep every second at N, but starves it: under a
+ * saturated limit every freed interval is taken by an email of one recipient before the email of
+ * k finds k - 1 of them free in a row (a to + cc email behind a bulk waits for the whole bulk).
  */
 public final class Gcra {
 
@@ -23,6 +24,6 @@ public final class Gcra {
 
     /** Microseconds from now until a request of {@code cost} would conform (0: it does now). */
     public static long waitFor(long tat, long now, long cost, long intervalMicros) {
-        return Math.max(0, tat + (cost - 1) * intervalMicros - now);
+        return Math.max(0, tat - now);
     }
 }

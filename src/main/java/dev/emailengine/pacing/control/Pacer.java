@@ -130,7 +130,7 @@ public class Pacer {
                 inFlight.put(id, costs);
             }
             cells.stream().filter(cell -> cell.cost() > cell.count()).forEach(cell -> LOG.log(Level.INFO,
-                    "email {0} has {1} recipients under {2}, more than the window allows: it went alone in its window",
+                    "email {0} has {1} recipients under {2}, more than the window allows: it went as one, and the limit waits until they are paid off",
                     id, cell.cost(), cell.row()));
             return GRANTED;
         }

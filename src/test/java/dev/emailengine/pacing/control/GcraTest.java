@@ -58,14 +58,15 @@ class GcraTest {
     }
 
     @Test
-    void anEmailOfSeveralRecipientsNeedsTheirTimeFreeBeforeIt() {
+    void anEmailOfSeveralRecipientsGoesWhenTheLimiterIsFreeAndHoldsItForEachOfThem() {
         long interval = 200_000; // 5/s
         assertEquals(0, Gcra.waitFor(0, 10_000_000, 5, interval), "idle since ever");
         assertEquals(10_000_000 + 5 * interval, Gcra.take(0, 10_000_000, 5, interval), "then its 5 intervals ahead");
         long tat = 10_000_000;
         assertEquals(0, Gcra.waitFor(tat, tat, 1, interval), "one recipient: free now is enough");
-        assertEquals(3 * interval, Gcra.waitFor(tat, tat, 4, interval), "four: free for the three intervals before");
-        assertEquals(Long.MIN_VALUE, Gcra.take(tat, tat, 4, interval));
+        assertEquals(0, Gcra.waitFor(tat, tat, 4, interval), "four: free now is enough too (no starving)");
+        assertEquals(tat + 4 * interval, Gcra.take(tat, tat, 4, interval), "and the next waits for all four");
+        assertEquals(interval, Gcra.waitFor(tat + interval, tat, 4, interval), "busy: until it is free");
     }
 
     @Test
@@ -76,8 +77,8 @@ class GcraTest {
         clock.advance(Duration.ofMillis(2400));
         assertNull(state.reserve(List.of(cell("k", "5/s", 1))));
         clock.advance(Duration.ofMillis(200));
-        assertEquals(2_200_000, state.reserve(List.of(cell("k", "5/s", 12))).waitMicros(),
-                "another one waits for 11 intervals free after the single");
+        assertNull(state.reserve(List.of(cell("k", "5/s", 12))), "free again after the single: another one goes");
+        assertEquals(2_400_000, state.reserve(List.of(cell("k", "5/s", 1))).waitMicros(), "and is paid off in turn");
     }
 
     @Test
