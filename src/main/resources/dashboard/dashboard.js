@@ -72,6 +72,7 @@
     } finally {
       button.disabled = false;
     }
+    lastDead = undefined; // an action may have changed the dead letters: read them again now
     await refresh();
   }
 
@@ -287,7 +288,7 @@
       const dead = await loadFigures();
       await loadWorkers();
       // Dead letters are read again only when their count moved (or on an action), not every poll.
-      if (dead !== lastDead || dead === null) {
+      if (dead !== lastDead || dead === null || dead === undefined) {
         await loadDeadLetters();
         lastDead = dead;
       }
