@@ -374,7 +374,7 @@ if [[ -z $SOURCED ]]; then
     say "file system: 4 writers: $CREATE small-file creates+renames/s without fsync"
 fi
 start_sink
-if [[ $ONLY != enqueue && $ONLY != suppressions ]]; then
+if [[ $ONLY != enqueue && $ONLY != suppressions && $ONLY != dashboard ]]; then
     t0=$(now)
     "$SOURCE" -d -s 16 -m "$E2E" -l 1000 -f bench@bench.test -t sink@bench.test "127.0.0.1:$SMTP"
     SINK_CEILING=$(awk -v n="$E2E" -v s="$(elapsed "$t0" "$(now)")" 'BEGIN { printf "%.0f", n / s }')
