@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.logging.Level;
@@ -32,6 +33,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 
@@ -195,6 +197,55 @@ class DashboardIT extends DeployedService {
         assertTrue(browser.findElements(By.cssSelector("main img")).isEmpty(), "no image anywhere on the page");
         assertTrue(byId("attempts").getText().contains("550"), byId("attempts").getText());
         assertNoAlert(browser);
+    }
+
+    @Test
+    void theOperatorPausesCancelsAScheduledEmailRemovesASuppressionAndPreviewsATemplate() {
+        String later = Json.createObjectBuilder().add("to_email", recipient("later")).add("subject", "Later")
+                .add("body", "x").add("send_at", Instant.now().plus(Duration.ofHours(1)).toString()).build().toString();
+        Api.Reply scheduled = api().post("email", later);
+        assertEquals(200, scheduled.status(), scheduled.body());
+        String id = scheduled.json().getString("request_id");
+        String suppressed = recipient("suppressed");
+        assertEquals(201, api().post("suppressions", "{\"address\": \"" + suppressed + "\"}").status());
+        openDashboard();
+
+        try {
+            await("the pause button").atMost(PATIENCE).until(() -> byId("pause").isEnabled());
+            byId("pause").click();
+            await("paused").atMost(PATIENCE).until(() -> byId("engine-state").getText().equals("paused"));
+            assertTrue(api().get("workers/status").json().getBoolean("paused"));
+            byId("resume").click();
+            await("running again").atMost(PATIENCE).until(() -> byId("engine-state").getText().equals("running"));
+            assertFalse(api().get("workers/status").json().getBoolean("paused"));
+        } finally {
+            api().post("workers/resume", "");
+        }
+
+        byId("find-id").sendKeys(id);
+        browser.findElement(By.cssSelector("#find-form button")).click();
+        await("the scheduled email").atMost(PATIENCE).until(() -> byId("email-state").getText().equals("queued"));
+        byId("cancel-email").click();
+        await("the cancel").atMost(PATIENCE).until(() -> byId("email-state").getText().equals("cancelled"));
+        assertEquals("cancelled", api().get("email/" + id).json().getString("state"));
+
+        byId("suppressions-search").sendKeys(suppressed);
+        browser.findElement(By.cssSelector("#suppressions-form button")).click();
+        await("the suppression found").atMost(PATIENCE).until(() -> byId("suppressions").getText().contains(suppressed));
+        byId("suppressions").findElement(By.cssSelector("tbody tr button")).click();
+        await("the suppression removed").atMost(PATIENCE).until(() -> !byId("suppressions").getText().contains(suppressed));
+        assertEquals(0, api().get("suppressions?search=" + suppressed).json().getInt("count"));
+
+        new Select(byId("template")).selectByValue("welcome");
+        byId("template-vars").clear();
+        byId("template-vars").sendKeys("{\"name\": \"<b>Ada</b>\", \"app_name\": \"ACME\", \"username\": \"ada\","
+                + " \"email\": \"ada@example.com\", \"signup_date\": \"2026-12-02\"}");
+        browser.findElement(By.cssSelector("#preview-form button")).click();
+        await("the preview").atMost(PATIENCE).until(() -> byId("preview-subject").getText().equals("Welcome to ACME, <b>Ada</b>!"));
+        assertTrue(byId("preview-html").getText().contains("&lt;b&gt;Ada&lt;/b&gt;"),
+                "the HTML part is shown as its source, the value escaped by the renderer: " + byId("preview-html").getText());
+        assertTrue(byId("preview").findElements(By.tagName("b")).isEmpty(), "no markup from a variable became an element");
+        assertEquals(List.of(), consoleErrors());
     }
 
     @Test
