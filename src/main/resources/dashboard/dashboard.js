@@ -11,6 +11,7 @@
 
   let samples = [];
   let lastDead = null;
+  let deadLettersStale = true;
   let charts = null;
   let timer = null;
   let shownEmail = null;
@@ -72,7 +73,7 @@
     } finally {
       button.disabled = false;
     }
-    lastDead = undefined; // an action may have changed the dead letters: read them again now
+    deadLettersStale = true; // an action may have changed the dead letters: read them again now
     await refresh();
   }
 
@@ -283,14 +284,28 @@
     });
   }
 
+  let refreshing = false;
+  let again = false;
+
   async function refresh() {
+    if (refreshing) {
+      again = true; // not on top of a slow answer: once more when it is in
+      return;
+    }
+    refreshing = true;
     try {
       const dead = await loadFigures();
       await loadWorkers();
       // Dead letters are read again only when their count moved (or on an action), not every poll.
-      if (dead !== lastDead || dead === null || dead === undefined) {
-        await loadDeadLetters();
+      if (deadLettersStale || dead !== lastDead || dead === null) {
+        deadLettersStale = false;
         lastDead = dead;
+        try {
+          await loadDeadLetters();
+        } catch (error) {
+          deadLettersStale = true;
+          throw error;
+        }
       }
       if (shownEmail) {
         await showEmail(shownEmail);
@@ -298,6 +313,12 @@
       $("updated").textContent = new Date().toLocaleTimeString();
     } catch (error) {
       showError(error);
+    } finally {
+      refreshing = false;
+      if (again) {
+        again = false;
+        setTimeout(refresh, 0);
+      }
     }
   }
 
@@ -305,10 +326,7 @@
 
   $("pause").addEventListener("click", (e) => act(e.target, () => api("POST", "/workers/pause")));
   $("resume").addEventListener("click", (e) => act(e.target, () => api("POST", "/workers/resume")));
-  $("retry-all").addEventListener("click", (e) => act(e.target, async () => {
-    lastDead = null;
-    await api("POST", "/dead-letter/retry-all");
-  }));
+  $("retry-all").addEventListener("click", (e) => act(e.target, () => api("POST", "/dead-letter/retry-all")));
 
   async function showEmail(id) {
     const email = await api("GET", "/email/" + encodeURIComponent(id));
@@ -412,6 +430,7 @@
     stopPolling();
     samples = [];
     lastDead = null;
+    deadLettersStale = true;
     // The page says whether the service wants a key, so a first visit asks for one without a
     // refused request (which the browser would log as an error).
     if (document.body.dataset.keyRequired === "true" && sessionStorage.getItem(KEY) === null) {
