@@ -68,9 +68,14 @@ class DashboardIT extends DeployedService {
     }
 
     @AfterEach
-    void closeBrowser() {
+    void closeBrowser() throws IOException {
         if (browser != null) {
-            browser.quit();
+            browser.quit(); // ends the chromedriver and the Chromium this test started
+        }
+        try (var files = Files.walk(profile)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
         }
     }
 
