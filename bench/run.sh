@@ -7,6 +7,7 @@
 #   BENCH_ONLY=suppressions bench/run.sh             # enqueue with 1,000,000 suppressions vs none, both stores
 #   BENCH_ONLY=dkim bench/run.sh                     # end to end unsigned, RSA- and Ed25519-signed (~10 min)
 #   BENCH_ONLY=pacing bench/run.sh                   # rate limits: end to end before/after, accuracy (~8 min)
+#   BENCH_ONLY=dashboard bench/run.sh                # durable enqueue with the dashboard open vs closed (~4 min)
 #
 # Builds the WAR if needed, then measures, each against a limit measured in the same run:
 #   0. the framework's floor: an empty JAX-RS POST /email (bench/floor/: read the body, answer a
@@ -57,6 +58,9 @@
 #   baseline): best after / best before, which issue 15 must keep within 5 %; then RATE_LIMIT=BENCH_RATE/s (100) with BENCH_PACING_SECONDS (30) of mail queued:
 #   achieved / configured rate (the limiter's accuracy), and the rate at which the limit is shown
 #   full in GET /workers/status.
+# BENCH_ONLY=dashboard (bench/dashboard.sh; none of the above but the sink's ceiling): durable
+#   enqueue at C=32, workers paused, BENCH_DASHBOARD_ROUNDS (3) rounds each without and with a
+#   page's polling (GET /dashboard/figures?since= and /workers/status every 5 s): open / closed.
 #
 # Switches (environment variables):
 #   BENCH_ONLY=enqueue   limits, floor, baseline and the current durable enqueue (workers off) and
@@ -89,7 +93,7 @@ ONLY=${BENCH_ONLY:-all}
 BASELINE=${BENCH_BASELINE:-e29b2be}
 # Modes with a script of their own (bench/<mode>.sh): no disk limits, floor or baseline.
 SOURCED=""
-case $ONLY in postgresql | dkim | suppressions) SOURCED=bench/$ONLY.sh BASELINE=none ;; esac
+case $ONLY in postgresql | dkim | suppressions | dashboard) SOURCED=bench/$ONLY.sh BASELINE=none ;; esac
 # pacing compares end to end with the last commit before issue 15 (rate limits, per-recipient
 # outcomes, suppression list) in the same run; BENCH_BASELINE names another.
 [[ $ONLY == pacing ]] && SOURCED=bench/pacing.sh BASELINE=${BENCH_BASELINE:-a4c5e9f}
@@ -129,7 +133,7 @@ for tool in javac jar jcmd; do
     command -v "$tool" >/dev/null || fail "needs a full JDK 17 ($tool is missing)"
 done
 [[ $ONLY == all || $ONLY == enqueue || -n $SOURCED ]] \
-    || fail "BENCH_ONLY must be enqueue, postgresql, dkim, suppressions or pacing (or unset for everything)"
+    || fail "BENCH_ONLY must be enqueue, postgresql, dkim, suppressions, pacing or dashboard (or unset for everything)"
 HTTP_B=${BENCH_HTTP_PORT_B:-18482}
 for port in "$HTTP" "$FLOOR" "$SMTP" $([[ $ONLY == postgresql ]] && echo "$HTTP_B"); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
@@ -160,6 +164,7 @@ cleanup() {
     stop_sink
     remove_worktree
     if declare -F pg_cleanup >/dev/null; then pg_cleanup; fi
+    if declare -F dashboard_cleanup >/dev/null; then dashboard_cleanup; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -373,7 +378,7 @@ if [[ -z $SOURCED ]]; then
     say "file system: 4 writers: $CREATE small-file creates+renames/s without fsync"
 fi
 start_sink
-if [[ $ONLY != enqueue && $ONLY != suppressions ]]; then
+if [[ $ONLY != enqueue && $ONLY != suppressions && $ONLY != dashboard ]]; then
     t0=$(now)
     "$SOURCE" -d -s 16 -m "$E2E" -l 1000 -f bench@bench.test -t sink@bench.test "127.0.0.1:$SMTP"
     SINK_CEILING=$(awk -v n="$E2E" -v s="$(elapsed "$t0" "$(now)")" 'BEGIN { printf "%.0f", n / s }')

@@ -136,7 +136,9 @@ class ApiContractIT extends DeployedService {
                 Map.entry("/suppressions", Set.of(PathItem.HttpMethod.GET, PathItem.HttpMethod.POST)),
                 Map.entry("/suppressions/{address}", Set.of(PathItem.HttpMethod.DELETE)),
                 Map.entry("/unsubscribe/{token}", Set.of(PathItem.HttpMethod.GET, PathItem.HttpMethod.POST)),
-                Map.entry("/docs", Set.of(PathItem.HttpMethod.GET)));
+                Map.entry("/docs", Set.of(PathItem.HttpMethod.GET)),
+                Map.entry("/dashboard", Set.of(PathItem.HttpMethod.GET)),
+                Map.entry("/dashboard/figures", Set.of(PathItem.HttpMethod.GET)));
         expected.forEach((path, methods) -> {
             PathItem item = openApi.getPaths().get(path);
             assertNotNull(item, path + " is not in /openapi");
@@ -154,7 +156,7 @@ class ApiContractIT extends DeployedService {
                 "priority", "template_name", "template_vars", "cc", "bcc", "attachments", "send_at")));
         assertTrue(openApi.getComponents().getSchemas().keySet().containsAll(List.of("AcceptedEmail",
                 "AcceptedBatch", "EmailDetails", "QueueStatus", "Health", "WorkersStatus", "Problem", "Suppression",
-                "SuppressionPage", "SuppressionRequest")));
+                "SuppressionPage", "SuppressionRequest", "DashboardFigures")));
         assertEquals(Set.of("bearer", "apiKey"), openApi.getComponents().getSecuritySchemes().keySet());
         assertEquals(List.of("to_email"), schema.getRequired());
     }
@@ -180,6 +182,7 @@ class ApiContractIT extends DeployedService {
         replies.put("TemplateSource", api.get("templates/welcome"));
         replies.put("RenderedEmail", api.post("templates/welcome/preview", "{\"template_vars\": {\"name\": \"Ada\", "
                 + "\"app_name\": \"ACME\", \"username\": \"ada\", \"email\": \"ada@example.com\", \"signup_date\": \"2026-11-28\"}}"));
+        replies.put("DashboardFigures", api.get("dashboard/figures"));
         replies.put("Problem", api.post("email", "{\"to_email\": 42, \"priority\": 9}"));
         replies.forEach((component, reply) -> {
             // Only the problem is meant to be an error: a 4xx elsewhere would be checked against the wrong schema.
@@ -203,7 +206,8 @@ class ApiContractIT extends DeployedService {
             new String[] {"POST", "dead-letter/retry-all"},
             new String[] {"POST", "dead-letter/batch_1795000000000_deadbeef/retry"},
             new String[] {"GET", "suppressions"}, new String[] {"POST", "suppressions"},
-            new String[] {"DELETE", "suppressions/auth-probe@example.com"}, new String[] {"GET", "dkim"});
+            new String[] {"DELETE", "suppressions/auth-probe@example.com"}, new String[] {"GET", "dkim"},
+            new String[] {"GET", "dashboard/figures"});
 
     @Test
     void withApiKeysEveryProtectedEndpointRefusesAMissingWrongOrMisSizedKeyAndAcceptsTheRightOne() {
@@ -235,6 +239,15 @@ class ApiContractIT extends DeployedService {
             int status = anonymous.get(beyond).status();
             assertTrue(status == 401 || status == 404 || status == 400, beyond + " answered " + status);
             assertTrue(anonymous.get(beyond).body().indexOf("\"suppressions\"") < 0, beyond);
+        }
+        // The dashboard's page and files are public; its figures and whatever a path could reach from there are not.
+        assertEquals(200, anonymous.get("dashboard").status());
+        assertEquals(200, anonymous.get("dashboard/dashboard.css").status());
+        for (String beyond : List.of("dashboard/..%2Fstatus", "dashboard/x.js%2F..%2F..%2Fstatus",
+                "dashboard/figures.js", "dashboard/..%2Fdashboard%2Ffigures")) {
+            int status = anonymous.get(beyond).status();
+            assertTrue(status == 401 || status == 404 || status == 400, beyond + " answered " + status);
+            assertTrue(anonymous.get(beyond).body().indexOf("\"samples\"") < 0, beyond);
         }
         assertEquals(200, anonymous.get("docs").status());
         assertEquals(200, anonymous.get("openapi").status());

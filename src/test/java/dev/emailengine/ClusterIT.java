@@ -111,6 +111,7 @@ class ClusterIT {
                         () -> once.addAll(deadLettersRequeuedFromBothInstancesSendOnce(a.api(), b.api(), smtp)),
                         () -> once.add(anUnsubscriptionThroughOneInstanceIsHonouredByTheOther(a.api(), b.api(), smtp)),
                         () -> aPostOnOneInstanceWakesTheOther(a.api(), b.api(), smtp),
+                        () -> theDashboardOfOneInstanceCountsWhatTheOtherSent(a.api(), b.api(), smtp),
                         () -> anInstanceKilledMidStreamLosesNothing(a, b, smtp),
                         // Everything is delivered by now: a second copy of any of these would have arrived.
                         () -> {
@@ -180,6 +181,34 @@ class ClusterIT {
      * (median ~500 ms); with three, the earliest of three polls comes sooner (median ~200 ms) and
      * would blur the difference, so the timed direction is towards A, which has one worker.
      */
+    /**
+     * The dashboard's figures on B, whose workers are paused, count what A sent (from the shared
+     * table's finished_at range) while B itself sent nothing, and name the store and instance.
+     */
+    private static void theDashboardOfOneInstanceCountsWhatTheOtherSent(Api a, Api b, TestSmtpServer smtp) {
+        assertEquals(200, b.post("workers/pause", "").status());
+        try {
+            String since = b.get("dashboard/figures").json().getString("at");
+            for (int i = 0; i < 3; i++) {
+                String to = "dashboard-" + i + "@example.com";
+                assertEquals(200, a.post("email", """
+                        {"to_email": "%s", "subject": "cluster figures %d", "body": "x"}""".formatted(to, i)).status());
+                smtp.awaitTo(to, 1, Duration.ofSeconds(10));
+            }
+            JsonObject figures = await("B's samples to count A's three").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> b.get("dashboard/figures?since=" + since).json(), f -> f.getJsonArray("samples")
+                            .getValuesAs(JsonObject.class).stream().mapToLong(s -> s.getJsonNumber("cluster_sent") == null
+                                    ? 0 : s.getJsonNumber("cluster_sent").longValue()).sum() >= 3);
+            assertEquals("postgresql", figures.getString("store"));
+            assertEquals("cluster-b", figures.getJsonObject("cluster").getString("self"));
+            assertEquals(0, figures.getJsonArray("samples").getValuesAs(JsonObject.class).stream()
+                    .mapToLong(s -> s.getJsonNumber("sent").longValue()).sum(), "B's own workers were paused");
+        } finally {
+            b.post("workers/resume", "");
+        }
+    }
+
     private static void aPostOnOneInstanceWakesTheOther(Api a, Api b, TestSmtpServer smtp) {
         assertEquals(200, b.post("workers/pause", "").status());
         try {

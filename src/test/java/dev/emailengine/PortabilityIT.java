@@ -179,6 +179,12 @@ class PortabilityIT {
      * annotations: a valid OpenAPI document (3.0 or, on WildFly, 3.1) whose schemas the answers match.
      */
     private static void assertOpenApiDescribes(Api documentHost, Api api, Api.Reply accepted) {
+        // The dashboard's files, uPlot's from its webjar included, come from the WAR on every server.
+        for (String file : List.of("dashboard", "dashboard/dashboard.js", "dashboard/uplot.min.js")) {
+            Api.Reply reply = api.withKey(null).get(file);
+            assertEquals(200, reply.status(), file);
+            assertTrue(reply.headers().firstValue("Content-Security-Policy").isPresent(), file);
+        }
         Api.Reply document = documentHost.get("openapi");
         assertEquals(200, document.status(), document.body());
         SwaggerParseResult parsed = new OpenAPIV3Parser().readContents(document.body());
@@ -188,7 +194,8 @@ class PortabilityIT {
         OpenApiSchemas schemas = OpenApiSchemas.of(document.body());
         var replies = Map.of("AcceptedEmail", accepted, "Health", api.get("health"),
                 "EmailDetails", api.get("email/" + accepted.json().getString("request_id")),
-                "WorkersStatus", api.get("workers/status"), "Problem", api.post("email", "{\"priority\": 9}"));
+                "WorkersStatus", api.get("workers/status"), "Problem", api.post("email", "{\"priority\": 9}"),
+                "DashboardFigures", api.get("dashboard/figures"));
         replies.forEach((component, reply) ->
                 assertEquals(List.of(), schemas.problems(component, reply.body()), component + ": " + reply.body()));
     }

@@ -43,7 +43,7 @@ public class AccessPolicy {
     void init() {
         keys = ApiKeys.parse(keysSetting.orElse(""));
         if (!keys.isEmpty()) {
-            LOG.log(Level.INFO, "API keys required on every endpoint except health, docs and unsubscribe links ({0} key(s) configured)",
+            LOG.log(Level.INFO, "API keys required on every endpoint except health, docs, the dashboard''s files and unsubscribe links ({0} key(s) configured)",
                     keys.count());
         } else if (ApiKeys.isLoopback(bindAddress)) {
             LOG.log(Level.WARNING, "API_KEYS is not set: the API is UNAUTHENTICATED and listens on {0} only",

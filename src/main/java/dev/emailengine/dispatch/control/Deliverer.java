@@ -13,6 +13,7 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -190,8 +191,10 @@ public class Deliverer {
     /** Hard bounces for the suppression list, throttling for the rate limits. */
     private void announce(String id, TransactionReport report) {
         boolean serverThrottled = false;
+        var answers = new HashMap<String, EmailEvent.Answered.Answer>();
         for (var entry : report.verdicts().entrySet()) {
             Verdict verdict = entry.getValue();
+            answers.put(entry.getKey(), EmailEvent.Answered.Answer.valueOf(verdict.meaning().name()));
             if (verdict.meaning() == Meaning.BOUNCED && verdict.own()) {
                 events.accept(new EmailEvent.Bounced(id, entry.getKey(), verdict.text()));
             } else if (verdict.meaning() == Meaning.THROTTLED) {
@@ -202,6 +205,9 @@ public class Deliverer {
                     events.accept(new EmailEvent.Throttled(id, null, verdict.text()));
                 }
             }
+        }
+        if (!answers.isEmpty()) {
+            events.accept(new EmailEvent.Answered(id, answers));
         }
     }
 }

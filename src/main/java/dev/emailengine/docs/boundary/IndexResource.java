@@ -61,6 +61,7 @@ public class IndexResource {
         endpoints.put("remove_suppression", "DELETE /suppressions/{address}");
         endpoints.put("unsubscribe", "GET|POST /unsubscribe/{token}");
         endpoints.put("docs", "GET /docs");
+        endpoints.put("dashboard", "GET /dashboard");
         endpoints.put("openapi", "GET /openapi");
         endpoints.put("metrics", "GET /metrics");
         return Collections.unmodifiableMap(endpoints);

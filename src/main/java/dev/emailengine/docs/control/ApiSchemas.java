@@ -1,5 +1,6 @@
 package dev.emailengine.docs.control;
 
+import dev.emailengine.dashboard.entity.DashboardFigures;
 import dev.emailengine.dispatch.entity.BatchRun;
 import dev.emailengine.dispatch.entity.DeliveryPause;
 import dev.emailengine.dispatch.entity.WorkersStatus;
@@ -43,7 +44,7 @@ public class ApiSchemas implements OASModelReader {
             EmailDetails.class, QueueStatus.class, DeadLetterPage.class, Requeued.class, WorkersStatus.class,
             DeliveryPause.class, BatchRun.class, Health.class, ServiceIndex.class, TemplateList.class,
             TemplateView.class, TemplateSummary.class, RenderedEmail.class, DkimRecords.class, Suppression.class,
-            SuppressionPage.class, Problem.class);
+            SuppressionPage.class, Problem.class, DashboardFigures.class);
 
     @Override
     public OpenAPI buildModel() {

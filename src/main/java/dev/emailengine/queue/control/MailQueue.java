@@ -2,11 +2,13 @@ package dev.emailengine.queue.control;
 
 import dev.emailengine.platform.Fsync;
 import dev.emailengine.queue.entity.Attempt;
+import dev.emailengine.queue.entity.ClusterActivity;
 import dev.emailengine.queue.entity.DeadLetterPage;
 import dev.emailengine.queue.entity.EmailDetails;
 import dev.emailengine.queue.entity.EmailEvent;
 import dev.emailengine.queue.entity.EmailMessage;
 import dev.emailengine.queue.entity.IdempotencyRecord;
+import dev.emailengine.queue.entity.QueueDepth;
 import dev.emailengine.queue.entity.QueueStatus;
 import dev.emailengine.queue.entity.QueuedEmail;
 import jakarta.annotation.PostConstruct;
@@ -250,6 +252,16 @@ public class MailQueue {
     /** One page of the queue. */
     public QueueStatus status(int offset, int limit) {
         return store.status(offset, limit);
+    }
+
+    /** See {@link QueueStore#depth()}: counts by state, cheap enough to sample every few seconds. */
+    public QueueDepth depth() {
+        return store.depth();
+    }
+
+    /** See {@link QueueStore#activity}: the instances sharing the store; empty on files. */
+    public Optional<ClusterActivity> activity(Instant since) {
+        return store.activity(since);
     }
 
     /** Everything known about one email, wherever it is; empty for an unknown (or purged) id. */

@@ -1,8 +1,10 @@
 package dev.emailengine.queue.control;
 
+import dev.emailengine.queue.entity.ClusterActivity;
 import dev.emailengine.queue.entity.DeadLetterPage;
 import dev.emailengine.queue.entity.EmailDetails;
 import dev.emailengine.queue.entity.IdempotencyRecord;
+import dev.emailengine.queue.entity.QueueDepth;
 import dev.emailengine.queue.entity.QueueStatus;
 import dev.emailengine.queue.entity.QueuedEmail;
 import java.lang.System.Logger.Level;
@@ -56,6 +58,7 @@ public class PgQueueStore implements QueueStore {
     private final Duration idempotencyTtl;
     private final QueueJson json = new QueueJson();
     private final PgQueueReads reads;
+    private final PgQueueFigures figures;
     private final PgOutage outage;
     private final PgWakeUps wakeUps;
     private final PgClaims claims;
@@ -80,6 +83,7 @@ public class PgQueueStore implements QueueStore {
         this.lease = lease;
         this.idempotencyTtl = idempotencyTtl;
         this.reads = new PgQueueReads(this.dataSource, clock, json, idempotencyTtl);
+        this.figures = new PgQueueFigures(this.dataSource, clock, instance);
         this.outage = new PgOutage(clock);
         this.wakeUps = new PgWakeUps(this.dataSource);
         this.claims = new PgClaims(this.dataSource, clock, instance, lease, json, outage);
@@ -435,6 +439,16 @@ public class PgQueueStore implements QueueStore {
     @Override
     public QueueStatus status(int offset, int limit) {
         return read(() -> reads.status(offset, limit));
+    }
+
+    @Override
+    public QueueDepth depth() {
+        return read(figures::depth);
+    }
+
+    @Override
+    public Optional<ClusterActivity> activity(Instant since) {
+        return Optional.of(read(() -> figures.activity(since)));
     }
 
     @Override

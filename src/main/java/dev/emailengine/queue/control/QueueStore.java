@@ -1,11 +1,14 @@
 package dev.emailengine.queue.control;
 
+import dev.emailengine.queue.entity.ClusterActivity;
 import dev.emailengine.queue.entity.DeadLetterPage;
 import dev.emailengine.queue.entity.EmailDetails;
 import dev.emailengine.queue.entity.IdempotencyRecord;
+import dev.emailengine.queue.entity.QueueDepth;
 import dev.emailengine.queue.entity.QueueStatus;
 import dev.emailengine.queue.entity.QueuedEmail;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -82,6 +85,24 @@ public interface QueueStore {
     List<String> deadLetterIds();
 
     QueueStatus status(int offset, int limit);
+
+    /**
+     * The counts of {@link #status} without the page and without counting what was ever sent:
+     * cheap enough to sample every few seconds (the dashboard does). A store whose status counts
+     * come from memory needs nothing more.
+     */
+    default QueueDepth depth() {
+        QueueStatus counts = status(0, 0);
+        return new QueueDepth(counts.pending(), counts.scheduledRetry(), counts.processing(), counts.deadLetter());
+    }
+
+    /**
+     * What the instances sharing this store are doing, and what they finished after {@code since};
+     * empty for a store only this instance uses (files).
+     */
+    default Optional<ClusterActivity> activity(Instant since) {
+        return Optional.empty();
+    }
 
     /** Everything known about one email, wherever it is; empty for an unknown (or purged) id. */
     Optional<EmailDetails> find(String id);

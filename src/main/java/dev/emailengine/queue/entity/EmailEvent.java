@@ -1,6 +1,7 @@
 package dev.emailengine.queue.entity;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * What happened to emails, fired as CDI events by the component that made it happen (the queue
@@ -48,5 +49,23 @@ public sealed interface EmailEvent {
      *            as a whole (a {@code 421}, or a reply to MAIL FROM or DATA)
      */
     record Throttled(String id, String recipient, String reply) implements EmailEvent {
+    }
+
+    /**
+     * The SMTP server answered for each recipient of one transaction, whatever became of the
+     * email: the dashboard's per-domain figures observe it.
+     *
+     * @param answers by recipient address, as the envelope had it
+     */
+    record Answered(String id, Map<String, Answer> answers) implements EmailEvent {
+
+        /** What a reply meant for its recipient (named as dispatch classifies replies). */
+        public enum Answer {
+            ACCEPTED, THROTTLED, DEFERRED, BOUNCED, REFUSED_BY_POLICY, FAILED
+        }
+
+        public Answered {
+            answers = Map.copyOf(answers);
+        }
     }
 }

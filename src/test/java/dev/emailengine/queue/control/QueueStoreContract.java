@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.emailengine.queue.entity.Attempt;
 import dev.emailengine.queue.entity.EmailMessage;
 import dev.emailengine.queue.entity.IdempotencyRecord;
+import dev.emailengine.queue.entity.QueueDepth;
 import dev.emailengine.queue.entity.QueuedEmail;
 import dev.emailengine.queue.entity.Recipient;
 import java.time.Clock;
@@ -195,6 +196,34 @@ abstract class QueueStoreContract {
         assertEquals(1, store.status(0, 10).deadLetter());
         assertEquals(1, store.status(0, 10).sent());
         assertEquals(List.of(dead.id()), store.deadLetters(0, 10).emails().stream().map(e -> e.requestId()).toList());
+    }
+
+    /** The dashboard samples these every few seconds: the same figures as status, each state apart. */
+    @Test
+    void depthCountsEachStateAndASharedStoreTellsWhatItsInstancesDid() {
+        QueueStore store = open();
+        Instant since = clock.instant().minusSeconds(1);
+        QueuedEmail sent = email("sent@x.test");
+        QueuedEmail dead = email("dead@x.test");
+        QueuedEmail claimed = email("claimed@x.test");
+        QueuedEmail due = email("due@x.test");
+        QueuedEmail later = email("later@x.test", 2, Duration.ofHours(1));
+        store.store(List.of(sent, dead, claimed, due, later), null);
+        store.delivered(store.claimNext().orElseThrow().withAttempt(attempt(Attempt.Outcome.SENT, 250)));
+        assertTrue(store.deadLetter(store.claimNext().orElseThrow()
+                .withAttempt(attempt(Attempt.Outcome.PERMANENT_FAILURE, 550))));
+        assertEquals(claimed.id(), store.claimNext().orElseThrow().id());
+
+        assertEquals(new QueueDepth(1, 1, 1, 1), store.depth());
+        store.activity(since).ifPresent(activity -> {
+            assertEquals(List.of(1, 0, 1, 0), List.of((int) activity.sent(), (int) activity.cancelled(),
+                    (int) activity.dead(), activity.instances().size() - 1), activity.toString());
+            assertEquals(activity.self(), activity.instances().get(0).instance());
+            assertEquals(1, activity.instances().get(0).claimed());
+        });
+        clock.advance(Duration.ofSeconds(5));
+        store.activity(clock.instant().minusSeconds(1))
+                .ifPresent(activity -> assertEquals(0, activity.sent(), "only what finished after since"));
     }
 
     @Test

@@ -1,0 +1,86 @@
+package dev.emailengine.queue.control;
+
+import dev.emailengine.queue.entity.ClusterActivity;
+import dev.emailengine.queue.entity.QueueDepth;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * The PostgreSQL store's figures for frequent sampling. Unlike {@code GET /status}, which counts
+ * every sent email there is, each query here reads one partial index and stops at
+ * {@link QueueDepth#CAP} rows: claims (a few per worker), the unclaimed queue, dead letters, and
+ * the emails finished since the last sample (a range of {@code finished_at}).
+ */
+final class PgQueueFigures {
+
+    private static final String CAPPED = " LIMIT " + QueueDepth.CAP + ") capped)";
+
+    private final DataSource dataSource;
+    private final Clock clock;
+    private final String instance;
+
+    PgQueueFigures(DataSource dataSource, Clock clock, String instance) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+        this.instance = instance;
+    }
+
+    QueueDepth depth() {
+        Timestamp now = Timestamp.from(clock.instant());
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement counts = c.prepareStatement("SELECT"
+                        + " (SELECT count(*) FROM (SELECT 1 FROM queued_email WHERE NOT claimed AND due_at <= ?" + CAPPED + ","
+                        + " (SELECT count(*) FROM (SELECT 1 FROM queued_email WHERE NOT claimed AND due_at > ?" + CAPPED + ","
+                        + " (SELECT count(*) FROM (SELECT 1 FROM queued_email WHERE claimed" + CAPPED + ","
+                        + " (SELECT count(*) FROM (SELECT 1 FROM finished_email WHERE state = 'dead'" + CAPPED)) {
+            counts.setTimestamp(1, now);
+            counts.setTimestamp(2, now);
+            try (ResultSet rs = counts.executeQuery()) {
+                rs.next();
+                return new QueueDepth(rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getLong(4));
+            }
+        } catch (SQLException e) {
+            throw new QueueStorageException("could not count the queue", e);
+        }
+    }
+
+    ClusterActivity activity(Instant since) {
+        Timestamp after = Timestamp.from(since);
+        try (Connection c = dataSource.getConnection()) {
+            var instances = new ArrayList<ClusterActivity.InstanceClaims>();
+            try (PreparedStatement claims = c.prepareStatement("SELECT lease_owner, count(*), max(lease_until)"
+                    + " FROM queued_email WHERE claimed GROUP BY lease_owner ORDER BY lease_owner <> ?, lease_owner")) {
+                claims.setString(1, instance);
+                try (ResultSet rs = claims.executeQuery()) {
+                    while (rs.next()) {
+                        Timestamp until = rs.getTimestamp(3);
+                        instances.add(new ClusterActivity.InstanceClaims(rs.getString(1), rs.getInt(2),
+                                until == null ? null : until.toInstant()));
+                    }
+                }
+            }
+            try (PreparedStatement finished = c.prepareStatement("SELECT count(*) FILTER (WHERE state = 'sent'),"
+                    + " count(*) FILTER (WHERE state = 'cancelled'),"
+                    + " (SELECT count(*) FROM finished_email WHERE state = 'dead' AND finished_at > ?)"
+                    + " FROM finished_email WHERE state <> 'dead' AND finished_at > ?")) {
+                finished.setTimestamp(1, after);
+                finished.setTimestamp(2, after);
+                try (ResultSet rs = finished.executeQuery()) {
+                    rs.next();
+                    return new ClusterActivity(instance, List.copyOf(instances), rs.getLong(1), rs.getLong(3),
+                            rs.getLong(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw new QueueStorageException("could not read the cluster's activity", e);
+        }
+    }
+}
