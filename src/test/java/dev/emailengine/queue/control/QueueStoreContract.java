@@ -213,8 +213,11 @@ abstract class QueueStoreContract {
         assertTrue(store.deadLetter(store.claimNext().orElseThrow()
                 .withAttempt(attempt(Attempt.Outcome.PERMANENT_FAILURE, 550))));
         assertEquals(claimed.id(), store.claimNext().orElseThrow().id());
+        // Every priority counts (PostgreSQL reads one index range per priority).
+        store.store(List.of(email("urgent@x.test", 1, Duration.ZERO), email("bulk@x.test", 3, Duration.ofHours(2))),
+                null);
 
-        assertEquals(new QueueDepth(1, 1, 1, 1), store.depth());
+        assertEquals(new QueueDepth(2, 2, 1, 1), store.depth());
         store.activity(since).ifPresent(activity -> {
             assertEquals(List.of(1, 0, 1, 0), List.of((int) activity.sent(), (int) activity.cancelled(),
                     (int) activity.dead(), activity.instances().size() - 1), activity.toString());
