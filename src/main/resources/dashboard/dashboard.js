@@ -7,11 +7,13 @@
 
   const KEY = "emailengine.apiKey";
   const POLL_MS = 5000;
+  const DEAD_RELOAD_MS = 30000; // a moving dead count reloads the list at most this often
   const $ = (id) => document.getElementById(id);
 
   let samples = [];
   let lastDead = null;
   let deadLettersStale = true;
+  let deadReloadedAt = 0; // when the dead count last made the list reload (actions do not count)
   let charts = null;
   let timer = null;
   let shownEmail = null;
@@ -296,8 +298,13 @@
     try {
       const dead = await loadFigures();
       await loadWorkers();
-      // Dead letters are read again only when their count moved (or on an action), not every poll.
-      if (deadLettersStale || dead !== lastDead || dead === null) {
+      // Dead letters are read again on an action, or when their count moved, at most once per
+      // DEAD_RELOAD_MS: a steady stream of dead letters does not reread the list every poll.
+      const moved = dead !== lastDead || dead === null;
+      if (deadLettersStale || (moved && Date.now() - deadReloadedAt >= DEAD_RELOAD_MS)) {
+        if (!deadLettersStale) {
+          deadReloadedAt = Date.now();
+        }
         deadLettersStale = false;
         lastDead = dead;
         try {
@@ -431,6 +438,7 @@
     samples = [];
     lastDead = null;
     deadLettersStale = true;
+    deadReloadedAt = 0;
     // The page says whether the service wants a key, so a first visit asks for one without a
     // refused request (which the browser would log as an error).
     if (document.body.dataset.keyRequired === "true" && sessionStorage.getItem(KEY) === null) {
