@@ -22,6 +22,7 @@ import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -238,6 +239,11 @@ class DashboardIT extends DeployedService {
         browser.findElement(By.cssSelector("#suppressions-form button")).click();
         await("the suppression found").atMost(PATIENCE).until(() -> byId("suppressions").getText().contains(suppressed));
         byId("suppressions").findElement(By.cssSelector("tbody tr button")).click();
+        // Removing a suppression asks first.
+        Alert confirm = await("the confirmation").atMost(PATIENCE).ignoreExceptions()
+                .until(() -> browser.switchTo().alert(), java.util.Objects::nonNull);
+        assertTrue(confirm.getText().contains(suppressed), confirm.getText());
+        confirm.accept();
         await("the suppression removed").atMost(PATIENCE).until(() -> !byId("suppressions").getText().contains(suppressed));
         assertEquals(0, api().get("suppressions?search=" + suppressed).json().getInt("count"));
 

@@ -1,6 +1,7 @@
 package dev.emailengine.dashboard.entity;
 
 import java.time.Instant;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
@@ -16,6 +17,8 @@ public record Sample(
         @Schema(description = "Due later: send_at in the future or a retry's back-off") Integer scheduled,
         Integer processing,
         Long dead,
+        @Schema(description = "The depth figures that stopped counting (PostgreSQL, at 100,000): at least that many;"
+                + " absent when every figure is exact") List<String> capped,
         long accepted,
         long sent,
         @Schema(description = "Attempts that failed and will be retried") long deferred,

@@ -49,7 +49,24 @@ final class PgQueueFigures {
             }
             try (ResultSet rs = counts.executeQuery()) {
                 rs.next();
-                return new QueueDepth(rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getLong(4));
+                int queued = rs.getInt(1);
+                int scheduled = rs.getInt(2);
+                int processing = rs.getInt(3);
+                long dead = rs.getLong(4);
+                var capped = new ArrayList<String>();
+                if (queued >= QueueDepth.CAP) {
+                    capped.add("queued");
+                }
+                if (scheduled >= QueueDepth.CAP) {
+                    capped.add("scheduled");
+                }
+                if (processing >= QueueDepth.CAP) {
+                    capped.add("processing");
+                }
+                if (dead >= QueueDepth.CAP) {
+                    capped.add("dead");
+                }
+                return new QueueDepth(queued, scheduled, processing, dead, capped);
             }
         } catch (SQLException e) {
             throw new QueueStorageException("could not count the queue", e);
