@@ -186,7 +186,7 @@
       return;
     }
     charts = {
-      depth: chart("chart-depth", [["queued", "#1570ef"], ["scheduled", "#7a5af8"], ["processing", "#16b364"], ["dead", "#d92d20"]]),
+      depth: chart("chart-depth", [["queued", "#1570ef"], ["scheduled", "#7a5af8"], ["retrying", "#f79009"], ["processing", "#16b364"], ["dead", "#d92d20"]]),
       rates: chart("chart-rates", [["sent", "#16b364"], ["deferred", "#f79009"], ["throttled", "#7a5af8"], ["bounced", "#b42318"], ["dead", "#1d2330"]]),
       latency: chart("chart-latency", [["p50", "#1570ef"], ["p90", "#f79009"], ["p99", "#d92d20"]]),
     };
@@ -204,7 +204,7 @@
     const x = samples.map((s) => Date.parse(s.at) / 1000);
     const pick = (field) => samples.map((s) => (s[field] === undefined ? null : s[field]));
     const rate = (field) => samples.map((s) => (s.seconds > 0 ? (s[field] || 0) / s.seconds : 0));
-    charts.depth.setData([x, pick("queued"), pick("scheduled"), pick("processing"), pick("dead")]);
+    charts.depth.setData([x, pick("queued"), pick("scheduled"), pick("retrying"), pick("processing"), pick("dead")]);
     charts.rates.setData([x, rate("sent"), rate("deferred"), rate("throttled"), rate("bounced"), rate("dead_lettered")]);
     charts.latency.setData([x, pick("latency_p50_ms"), pick("latency_p90_ms"), pick("latency_p99_ms")]);
   }
@@ -220,7 +220,7 @@
     interval = figures.interval_seconds || interval;
     const latest = [...samples].reverse().find(hasDepth);
     const capped = (latest && latest.capped) || [];
-    for (const state of ["queued", "scheduled", "processing", "dead"]) {
+    for (const state of ["queued", "scheduled", "retrying", "processing", "dead"]) {
       $("depth-" + state).textContent = number(latest && latest[state], capped.includes(state));
     }
     // The store did not answer the last sample: the figures shown are older, and say so.
