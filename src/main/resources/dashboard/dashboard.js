@@ -7,11 +7,14 @@
 
   const KEY = "emailengine.apiKey";
   const POLL_MS = 5000;
+  const DEAD_RELOAD_MS = 30000; // a moving dead count reloads the list at most this often
   const $ = (id) => document.getElementById(id);
 
   let samples = [];
+  let interval = 5; // seconds between samples, as the figures say
   let lastDead = null;
   let deadLettersStale = true;
+  let deadReloadedAt = 0; // when the dead count last made the list reload (actions do not count)
   let charts = null;
   let timer = null;
   let shownEmail = null;
@@ -48,16 +51,21 @@
     return json;
   }
 
-  function showError(error) {
+  // Who put the banner up: a refresh that succeeds takes down its own failure, not an action's.
+  let errorFromRefresh = false;
+
+  function showError(error, fromRefresh) {
     if (error instanceof Unauthorized) {
       askForKey(true);
       return;
     }
+    errorFromRefresh = fromRefresh === true;
     $("error").textContent = error.message || String(error);
     $("error").hidden = false;
   }
 
   function clearError() {
+    errorFromRefresh = false;
     $("error").hidden = true;
     $("error").textContent = "";
   }
@@ -133,11 +141,16 @@
     return b;
   }
 
-  function number(n) {
+  // capped: the store stopped counting there (PostgreSQL, at 100,000), so at least n.
+  function number(n, capped) {
     if (n === null || n === undefined) {
       return "–";
     }
-    return n >= 100000 ? n.toLocaleString() + "+" : n.toLocaleString();
+    return n.toLocaleString() + (capped ? "+" : "");
+  }
+
+  function hasDepth(sample) {
+    return sample.queued !== undefined && sample.queued !== null;
   }
 
   function when(instant) {
@@ -173,7 +186,7 @@
       return;
     }
     charts = {
-      depth: chart("chart-depth", [["queued", "#1570ef"], ["scheduled", "#7a5af8"], ["processing", "#16b364"], ["dead", "#d92d20"]]),
+      depth: chart("chart-depth", [["queued", "#1570ef"], ["scheduled", "#7a5af8"], ["retrying", "#f79009"], ["processing", "#16b364"], ["dead", "#d92d20"]]),
       rates: chart("chart-rates", [["sent", "#16b364"], ["deferred", "#f79009"], ["throttled", "#7a5af8"], ["bounced", "#b42318"], ["dead", "#1d2330"]]),
       latency: chart("chart-latency", [["p50", "#1570ef"], ["p90", "#f79009"], ["p99", "#d92d20"]]),
     };
@@ -191,7 +204,7 @@
     const x = samples.map((s) => Date.parse(s.at) / 1000);
     const pick = (field) => samples.map((s) => (s[field] === undefined ? null : s[field]));
     const rate = (field) => samples.map((s) => (s.seconds > 0 ? (s[field] || 0) / s.seconds : 0));
-    charts.depth.setData([x, pick("queued"), pick("scheduled"), pick("processing"), pick("dead")]);
+    charts.depth.setData([x, pick("queued"), pick("scheduled"), pick("retrying"), pick("processing"), pick("dead")]);
     charts.rates.setData([x, rate("sent"), rate("deferred"), rate("throttled"), rate("bounced"), rate("dead_lettered")]);
     charts.latency.setData([x, pick("latency_p50_ms"), pick("latency_p90_ms"), pick("latency_p99_ms")]);
   }
@@ -204,11 +217,19 @@
     const horizon = Date.parse(figures.at) - 3600 * 1000;
     samples = samples.concat(figures.samples || []).filter((s) => Date.parse(s.at) > horizon);
     $("where").textContent = "store: " + figures.store;
-    const latest = [...samples].reverse().find((s) => s.queued !== undefined);
-    $("depth-queued").textContent = number(latest && latest.queued);
-    $("depth-scheduled").textContent = number(latest && latest.scheduled);
-    $("depth-processing").textContent = number(latest && latest.processing);
-    $("depth-dead").textContent = number(latest && latest.dead);
+    interval = figures.interval_seconds || interval;
+    const latest = [...samples].reverse().find(hasDepth);
+    const capped = (latest && latest.capped) || [];
+    for (const state of ["queued", "scheduled", "retrying", "processing", "dead"]) {
+      $("depth-" + state).textContent = number(latest && latest[state], capped.includes(state));
+    }
+    // The store did not answer the last sample: the figures shown are older, and say so.
+    const newest = samples[samples.length - 1];
+    const stale = latest !== undefined && newest !== latest;
+    $("depth-figures").classList.toggle("stale", stale);
+    $("depth-stale").hidden = !stale;
+    $("depth-stale").textContent = stale ? "As of " + new Date(latest.at).toLocaleTimeString()
+      + ": the queue's store is not answering." : "";
     $("sent-hour").textContent = number(samples.reduce((sum, s) => sum + (s.sent || 0), 0));
     drawCharts();
     fill("domains", figures.domains || [], (tr, d) => {
@@ -230,7 +251,7 @@
     if (!cluster) {
       return;
     }
-    const minute = samples.slice(-12);
+    const minute = samples.slice(-Math.max(1, Math.round(60 / interval)));
     const sent = minute.reduce((sum, s) => sum + (s.cluster_sent || 0), 0);
     $("cluster-summary").textContent = "This instance: " + cluster.self + ". Sent by all instances in the last minute: "
       + sent + ". Instances appear while they hold claims.";
@@ -296,8 +317,13 @@
     try {
       const dead = await loadFigures();
       await loadWorkers();
-      // Dead letters are read again only when their count moved (or on an action), not every poll.
-      if (deadLettersStale || dead !== lastDead || dead === null) {
+      // Dead letters are read again on an action, or when their count moved, at most once per
+      // DEAD_RELOAD_MS: a steady stream of dead letters does not reread the list every poll.
+      const moved = dead !== lastDead || dead === null;
+      if (deadLettersStale || (moved && Date.now() - deadReloadedAt >= DEAD_RELOAD_MS)) {
+        if (!deadLettersStale) {
+          deadReloadedAt = Date.now();
+        }
         deadLettersStale = false;
         lastDead = dead;
         try {
@@ -311,8 +337,11 @@
         await showEmail(shownEmail);
       }
       $("updated").textContent = new Date().toLocaleTimeString();
+      if (errorFromRefresh) {
+        clearError(); // the service answers again
+      }
     } catch (error) {
-      showError(error);
+      showError(error, true);
     } finally {
       refreshing = false;
       if (again) {
@@ -326,7 +355,11 @@
 
   $("pause").addEventListener("click", (e) => act(e.target, () => api("POST", "/workers/pause")));
   $("resume").addEventListener("click", (e) => act(e.target, () => api("POST", "/workers/resume")));
-  $("retry-all").addEventListener("click", (e) => act(e.target, () => api("POST", "/dead-letter/retry-all")));
+  $("retry-all").addEventListener("click", (e) => {
+    if (confirm("Requeue every dead letter?")) {
+      act(e.target, () => api("POST", "/dead-letter/retry-all"));
+    }
+  });
 
   async function showEmail(id) {
     const email = await api("GET", "/email/" + encodeURIComponent(id));
@@ -337,7 +370,8 @@
     $("email-subject").textContent = email.subject;
     $("email-next").textContent = when(email.next_attempt_at);
     $("email-error").textContent = email.last_error || "";
-    $("cancel-email").hidden = email.state !== "queued";
+    // DELETE /email/{id} takes any email not being sent yet: queued, or waiting for its retry.
+    $("cancel-email").hidden = email.state !== "queued" && email.state !== "retrying";
     fill("attempts", email.attempts || [], (tr, a) => {
       cell(tr, when(a.at) + (a.count ? " (" + a.count + " times)" : ""));
       cell(tr, a.outcome);
@@ -367,11 +401,16 @@
       cell(tr, s.list_id || "all mail");
       cell(tr, s.reason || s.source, "reply");
       const td = document.createElement("td");
-      td.appendChild(button("Remove", (b) => act(b, async () => {
-        const scope = s.list_id ? "?list_id=" + encodeURIComponent(s.list_id) : "";
-        await api("DELETE", "/suppressions/" + encodeURIComponent(s.address) + scope);
-        await searchSuppressions();
-      })));
+      td.appendChild(button("Remove", (b) => {
+        if (!confirm("Remove " + s.address + " from the suppression list? Mail to it will go out again.")) {
+          return;
+        }
+        act(b, async () => {
+          const scope = s.list_id ? "?list_id=" + encodeURIComponent(s.list_id) : "";
+          await api("DELETE", "/suppressions/" + encodeURIComponent(s.address) + scope);
+          await searchSuppressions();
+        });
+      }));
       tr.appendChild(td);
     });
   }
@@ -431,6 +470,7 @@
     samples = [];
     lastDead = null;
     deadLettersStale = true;
+    deadReloadedAt = 0;
     // The page says whether the service wants a key, so a first visit asks for one without a
     // refused request (which the browser would log as an error).
     if (document.body.dataset.keyRequired === "true" && sessionStorage.getItem(KEY) === null) {

@@ -22,6 +22,7 @@ import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -146,6 +147,7 @@ class DashboardIT extends DeployedService {
         await("the first figures").atMost(PATIENCE).until(() -> !byId("updated").getText().equals("never"));
         long sentBefore = Long.parseLong(byId("sent-hour").getText().replaceAll("[^0-9]", ""));
         String ratesBefore = chartPixels("chart-rates");
+        String latencyBefore = chartPixels("chart-latency");
 
         for (int i = 0; i < 5; i++) {
             post(recipient("dash"), "Dashboard " + i);
@@ -154,6 +156,14 @@ class DashboardIT extends DeployedService {
         await("the sent count to move").atMost(PATIENCE)
                 .until(() -> Long.parseLong(byId("sent-hour").getText().replaceAll("[^0-9]", "")) >= sentBefore + 5);
         await("the rates chart to move").atMost(PATIENCE).until(() -> !chartPixels("chart-rates").equals(ratesBefore));
+        await("the latency chart to draw the sends").atMost(PATIENCE)
+                .until(() -> !chartPixels("chart-latency").equals(latencyBefore));
+        for (String state : List.of("queued", "scheduled", "retrying", "processing", "dead")) {
+            // Exact figures: the file store counts in memory, so no "+" and no stale marker.
+            String shown = byId("depth-" + state).getText();
+            assertTrue(shown.matches("[0-9][0-9,.]*"), state + " shows " + shown);
+        }
+        assertFalse(byId("depth-stale").isDisplayed(), "the store answers: the depth is current");
         assertFalse(byId("workers").findElements(By.cssSelector("tbody tr")).isEmpty(), "the workers are listed");
         assertTrue(byId("domains").getText().contains("example.com"), byId("domains").getText());
         assertEquals(List.of(), consoleErrors(), "the console stays clean (no CSP violation, no script error)");
@@ -238,6 +248,11 @@ class DashboardIT extends DeployedService {
         browser.findElement(By.cssSelector("#suppressions-form button")).click();
         await("the suppression found").atMost(PATIENCE).until(() -> byId("suppressions").getText().contains(suppressed));
         byId("suppressions").findElement(By.cssSelector("tbody tr button")).click();
+        // Removing a suppression asks first.
+        Alert confirm = await("the confirmation").atMost(PATIENCE).ignoreExceptions()
+                .until(() -> browser.switchTo().alert(), java.util.Objects::nonNull);
+        assertTrue(confirm.getText().contains(suppressed), confirm.getText());
+        confirm.accept();
         await("the suppression removed").atMost(PATIENCE).until(() -> !byId("suppressions").getText().contains(suppressed));
         assertEquals(0, api().get("suppressions?search=" + suppressed).json().getInt("count"));
 

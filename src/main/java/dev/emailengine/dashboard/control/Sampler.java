@@ -70,7 +70,9 @@ public final class Sampler {
         var latency = counts.latency();
         ring.add(new Sample(now, Duration.between(previous, now).toMillis() / 1000.0,
                 depth == null ? null : depth.queued(), depth == null ? null : depth.scheduled(),
+                depth == null ? null : depth.retrying(),
                 depth == null ? null : depth.processing(), depth == null ? null : depth.dead(),
+                depth == null || depth.capped().isEmpty() ? null : depth.capped(),
                 counts.accepted(), counts.sent(), counts.deferred(), counts.throttled(), counts.bounced(),
                 counts.deadLettered(), counts.cancelled(),
                 latency == null ? null : latency.p50(), latency == null ? null : latency.p90(),

@@ -1,6 +1,7 @@
 package dev.emailengine.dashboard.entity;
 
 import java.time.Instant;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
@@ -12,10 +13,13 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record Sample(
         Instant at,
         @Schema(description = "Seconds this sample covers") double seconds,
-        @Schema(description = "Due now, waiting for a worker; null when the store did not answer") Integer queued,
-        @Schema(description = "Due later: send_at in the future or a retry's back-off") Integer scheduled,
+        @Schema(description = "Due now, waiting for a worker, never tried; null when the store did not answer") Integer queued,
+        @Schema(description = "Due later (send_at in the future, or a rate limit's slot), never tried") Integer scheduled,
+        @Schema(description = "Tried before, waiting for another attempt (due now or after its back-off)") Integer retrying,
         Integer processing,
         Long dead,
+        @Schema(description = "The depth figures that stopped counting (PostgreSQL, at 100,000): at least that many;"
+                + " absent when every figure is exact") List<String> capped,
         long accepted,
         long sent,
         @Schema(description = "Attempts that failed and will be retried") long deferred,

@@ -188,13 +188,25 @@ public class Deliverer {
         return Outcome.DEAD_LETTERED;
     }
 
+    /** Spelled out, so a new meaning does not compile until the dashboard's answers know it. */
+    private static EmailEvent.Answered.Answer answer(Meaning meaning) {
+        return switch (meaning) {
+            case ACCEPTED -> EmailEvent.Answered.Answer.ACCEPTED;
+            case THROTTLED -> EmailEvent.Answered.Answer.THROTTLED;
+            case DEFERRED -> EmailEvent.Answered.Answer.DEFERRED;
+            case BOUNCED -> EmailEvent.Answered.Answer.BOUNCED;
+            case REFUSED_BY_POLICY -> EmailEvent.Answered.Answer.REFUSED_BY_POLICY;
+            case FAILED -> EmailEvent.Answered.Answer.FAILED;
+        };
+    }
+
     /** Hard bounces for the suppression list, throttling for the rate limits. */
     private void announce(String id, TransactionReport report) {
         boolean serverThrottled = false;
         var answers = new HashMap<String, EmailEvent.Answered.Answer>();
         for (var entry : report.verdicts().entrySet()) {
             Verdict verdict = entry.getValue();
-            answers.put(entry.getKey(), EmailEvent.Answered.Answer.valueOf(verdict.meaning().name()));
+            answers.put(entry.getKey(), answer(verdict.meaning()));
             if (verdict.meaning() == Meaning.BOUNCED && verdict.own()) {
                 events.accept(new EmailEvent.Bounced(id, entry.getKey(), verdict.text()));
             } else if (verdict.meaning() == Meaning.THROTTLED) {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -45,8 +46,10 @@ public class RateLimits {
     /** Under DATA_DIR, beside the queue: the file store's limiters across restarts. */
     static final String STATE_FILE = "rate-limits.txt";
 
-    private Pacer pacer;
+    Pacer pacer;
     private LimitState state;
+    /** Whether the last {@link #status()} failed: an outage is logged once, not every 5 s the dashboard samples. */
+    private final AtomicBoolean unreadable = new AtomicBoolean();
 
     @PostConstruct
     void start() {
@@ -94,12 +97,20 @@ public class RateLimits {
     }
 
     public List<RateLimitStatus> status() {
+        List<RateLimitStatus> status;
         try {
-            return pacer.status();
+            status = pacer.status();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "the rate limits could not be read: {0}", e.getMessage());
+            if (unreadable.compareAndSet(false, true)) {
+                LOG.log(Level.WARNING, "the rate limits could not be read (said once until they can): {0}",
+                        e.getMessage());
+            }
             return List.of();
         }
+        if (unreadable.compareAndSet(true, false)) {
+            LOG.log(Level.INFO, "the rate limits can be read again");
+        }
+        return status;
     }
 
     void throttled(@Observes EmailEvent.Throttled event) {

@@ -5,6 +5,7 @@ import dev.emailengine.queue.entity.DeadLetterPage;
 import dev.emailengine.queue.entity.EmailDetails;
 import dev.emailengine.queue.entity.EmailState;
 import dev.emailengine.queue.entity.IdempotencyRecord;
+import dev.emailengine.queue.entity.QueueDepth;
 import dev.emailengine.queue.entity.QueueStatus;
 import dev.emailengine.queue.entity.QueuedEmail;
 import java.io.IOException;
@@ -221,6 +222,11 @@ public class FileQueueStore implements QueueStore {
     @Override
     public QueueStatus status(int offset, int limit) {
         return view.status(offset, limit);
+    }
+
+    @Override
+    public QueueDepth depth() {
+        return index.depth(clock.millis());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.emailengine.queue.control;
 
 import dev.emailengine.queue.entity.EmailState;
+import dev.emailengine.queue.entity.QueueDepth;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -45,6 +46,9 @@ class QueueIndex {
     private final TreeSet<String> deadLetters = new TreeSet<>();
     private long sent;
     private long nextSequence;
+    /** Pending entries with a retry count, all and those in {@link #waiting}: the depth's "retrying", in O(1). */
+    private int retrying;
+    private int retryingWaiting;
 
     /**
      * Adds a pending email (a new one, a retry, or a requeued dead letter) and wakes one waiting
@@ -54,8 +58,8 @@ class QueueIndex {
         processing.remove(id);
         deadLetters.remove(id);
         var entry = new Entry(id, priority, nextSequence++, dueAtMillis, createdAtMillis, retryCount);
-        pending.put(id, entry);
-        (dueAtMillis <= nowMillis ? due : waiting).add(entry);
+        putPending(entry);
+        enqueue(entry, nowMillis);
         notify();
     }
 
@@ -111,7 +115,7 @@ class QueueIndex {
         promoteDue(nowMillis);
         Entry next = due.pollFirst();
         if (next != null) {
-            pending.remove(next.id());
+            removeFromPending(next.id());
             processing.put(next.id(), next);
         }
         return next;
@@ -121,8 +125,8 @@ class QueueIndex {
     synchronized void unclaim(String id, long nowMillis) {
         Entry entry = processing.remove(id);
         if (entry != null) {
-            pending.put(id, entry);
-            (entry.dueAtMillis() <= nowMillis ? due : waiting).add(entry);
+            putPending(entry);
+            enqueue(entry, nowMillis);
             notify();
         }
     }
@@ -133,26 +137,26 @@ class QueueIndex {
         if (entry != null) {
             var moved = new Entry(id, entry.priority(), entry.sequence(), dueAtMillis, entry.createdAtMillis(),
                     entry.retryCount());
-            pending.put(id, moved);
-            (dueAtMillis <= nowMillis ? due : waiting).add(moved);
+            putPending(moved);
+            enqueue(moved, nowMillis);
             notify();
         }
     }
 
     /** Takes a pending (not claimed) email out of the queue; null when it is not pending. */
     synchronized Entry removePending(String id) {
-        Entry entry = pending.remove(id);
+        Entry entry = removeFromPending(id);
         if (entry != null) {
             due.remove(entry);
-            waiting.remove(entry);
+            removeWaiting(entry);
         }
         return entry;
     }
 
     /** Undoes {@link #removePending} when the file could not follow; a due entry is promoted on the next look. */
     synchronized void restore(Entry entry) {
-        pending.put(entry.id(), entry);
-        waiting.add(entry);
+        putPending(entry);
+        addWaiting(entry);
         notify();
     }
 
@@ -197,6 +201,13 @@ class QueueIndex {
         return cursor.page;
     }
 
+    /** The dashboard's figures, in O(1): never-tried emails due now and later apart from the retries. */
+    synchronized QueueDepth depth(long nowMillis) {
+        promoteDue(nowMillis);
+        return new QueueDepth(due.size() - (retrying - retryingWaiting), waiting.size() - retryingWaiting, retrying,
+                processing.size(), deadLetters.size());
+    }
+
     synchronized Snapshot snapshot(int offset, int limit, long nowMillis) {
         List<Listed> listed = page(offset, limit, nowMillis);
         return new Snapshot(listed, due.size(), waiting.size(), processing.size(), deadLetters.size(), sent);
@@ -228,7 +239,51 @@ class QueueIndex {
 
     private void promoteDue(long nowMillis) {
         while (!waiting.isEmpty() && waiting.first().dueAtMillis() <= nowMillis) {
-            due.add(waiting.pollFirst());
+            Entry entry = waiting.pollFirst();
+            if (entry.retryCount() > 0) {
+                retryingWaiting--;
+            }
+            due.add(entry);
+        }
+    }
+
+    // Every change to pending and waiting goes through these, which keep the retry counts.
+
+    private void putPending(Entry entry) {
+        Entry replaced = pending.put(entry.id(), entry);
+        if (replaced != null && replaced.retryCount() > 0) {
+            retrying--;
+        }
+        if (entry.retryCount() > 0) {
+            retrying++;
+        }
+    }
+
+    private Entry removeFromPending(String id) {
+        Entry entry = pending.remove(id);
+        if (entry != null && entry.retryCount() > 0) {
+            retrying--;
+        }
+        return entry;
+    }
+
+    private void enqueue(Entry entry, long nowMillis) {
+        if (entry.dueAtMillis() <= nowMillis) {
+            due.add(entry);
+        } else {
+            addWaiting(entry);
+        }
+    }
+
+    private void addWaiting(Entry entry) {
+        if (waiting.add(entry) && entry.retryCount() > 0) {
+            retryingWaiting++;
+        }
+    }
+
+    private void removeWaiting(Entry entry) {
+        if (waiting.remove(entry) && entry.retryCount() > 0) {
+            retryingWaiting--;
         }
     }
 }

@@ -93,7 +93,7 @@ public interface QueueStore {
      */
     default QueueDepth depth() {
         QueueStatus counts = status(0, 0);
-        return new QueueDepth(counts.pending(), counts.scheduledRetry(), counts.processing(), counts.deadLetter());
+        return new QueueDepth(counts.pending(), counts.scheduledRetry(), 0, counts.processing(), counts.deadLetter());
     }
 
     /**

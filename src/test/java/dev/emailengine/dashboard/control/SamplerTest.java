@@ -31,7 +31,7 @@ class SamplerTest {
 
     private final MovableClock clock = new MovableClock(START);
     private final DeliveryTally tally = new DeliveryTally();
-    private final AtomicReference<QueueDepth> depth = new AtomicReference<>(new QueueDepth(3, 2, 1, 0));
+    private final AtomicReference<QueueDepth> depth = new AtomicReference<>(new QueueDepth(3, 2, 4, 1, 0, List.of("queued")));
     private final List<Instant> activityAsked = new ArrayList<>();
     private final List<RateLimitStatus> limits = new ArrayList<>();
 
@@ -66,7 +66,9 @@ class SamplerTest {
         Sample sample = sampler.figures(null).samples().get(0);
         assertEquals(START.plusSeconds(5), sample.at());
         assertEquals(5.0, sample.seconds());
-        assertEquals(List.of(3, 2, 1, 0L), List.of(sample.queued(), sample.scheduled(), sample.processing(), sample.dead()));
+        assertEquals(List.of(3, 2, 4, 1, 0L),
+                List.of(sample.queued(), sample.scheduled(), sample.retrying(), sample.processing(), sample.dead()));
+        assertEquals(List.of("queued"), sample.capped(), "the figures the store stopped counting");
         assertEquals(List.of(4L, 2L, 1L, 1L, 1L, 1L, 1L), List.of(sample.accepted(), sample.sent(), sample.deferred(),
                 sample.throttled(), sample.bounced(), sample.deadLettered(), sample.cancelled()));
         assertEquals(10.0, sample.latencyP50Ms());
@@ -114,6 +116,8 @@ class SamplerTest {
 
         Sample sample = sampler.figures(null).samples().get(0);
         assertNull(sample.queued());
+        assertNull(sample.retrying());
+        assertNull(sample.capped());
         assertNull(sample.dead());
         assertEquals(1, sample.sent());
     }

@@ -249,6 +249,30 @@ class DelivererTest {
         connection.close();
     }
 
+    /** The dashboard's domain table counts these: one event per transaction, every recipient's answer. */
+    @Test
+    void everyRecipientsAnswerIsAnnouncedOnceForTheTransaction() {
+        var connection = new SmtpConnection(f.session, "worker-test");
+        String bounced = "policy-550-5.1.1-gone@example.com";
+        String refused = "policy-550-5.7.1-spam@example.com";
+        String failed = "policy-554-5.0.0-broken@example.com";
+        String deferred = "first-451-4.3.0-later@example.com";
+        String throttled = "first-452-4.5.3-many@example.com";
+        String id = f.enqueue("to@example.com", List.of(bounced, refused, failed, deferred), List.of(throttled));
+
+        f.deliverer.deliver(f.queue.claimNext().orElseThrow(), connection);
+
+        var answers = f.events.stream().filter(e -> e instanceof EmailEvent.Answered).toList();
+        assertEquals(List.of(new EmailEvent.Answered(id, java.util.Map.of(
+                "to@example.com", EmailEvent.Answered.Answer.ACCEPTED,
+                bounced, EmailEvent.Answered.Answer.BOUNCED,
+                refused, EmailEvent.Answered.Answer.REFUSED_BY_POLICY,
+                failed, EmailEvent.Answered.Answer.FAILED,
+                deferred, EmailEvent.Answered.Answer.DEFERRED,
+                throttled, EmailEvent.Answered.Answer.THROTTLED))), answers);
+        connection.close();
+    }
+
     @Test
     void a571IsDeadWithItsEnhancedStatusButNoBounce() {
         var connection = new SmtpConnection(f.session, "worker-test");

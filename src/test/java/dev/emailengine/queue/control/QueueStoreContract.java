@@ -208,19 +208,32 @@ abstract class QueueStoreContract {
         QueuedEmail claimed = email("claimed@x.test");
         QueuedEmail due = email("due@x.test");
         QueuedEmail later = email("later@x.test", 2, Duration.ofHours(1));
-        store.store(List.of(sent, dead, claimed, due, later), null);
+        QueuedEmail retryLater = email("retry-later@x.test");
+        QueuedEmail retryNow = email("retry-now@x.test");
+        store.store(List.of(sent, dead, retryLater, retryNow, claimed, due, later), null);
         store.delivered(store.claimNext().orElseThrow().withAttempt(attempt(Attempt.Outcome.SENT, 250)));
         assertTrue(store.deadLetter(store.claimNext().orElseThrow()
                 .withAttempt(attempt(Attempt.Outcome.PERMANENT_FAILURE, 550))));
+        QueuedEmail firstTry = store.claimNext().orElseThrow();
+        QueuedEmail secondTry = store.claimNext().orElseThrow();
         assertEquals(claimed.id(), store.claimNext().orElseThrow().id());
+        store.retryLater(firstTry.withRetry(attempt(Attempt.Outcome.TRANSIENT_FAILURE, 451),
+                clock.instant().plusSeconds(60)));
+        store.retryLater(secondTry.withRetry(attempt(Attempt.Outcome.TRANSIENT_FAILURE, 451), clock.instant()));
+        // Every priority counts (PostgreSQL reads one index range per priority).
+        store.store(List.of(email("urgent@x.test", 1, Duration.ZERO), email("bulk@x.test", 3, Duration.ofHours(2))),
+                null);
 
-        assertEquals(new QueueDepth(1, 1, 1, 1), store.depth());
+        // Retries, due now or after their back-off, are neither queued nor scheduled.
+        assertEquals(new QueueDepth(2, 2, 2, 1, 1), store.depth());
         store.activity(since).ifPresent(activity -> {
             assertEquals(List.of(1, 0, 1, 0), List.of((int) activity.sent(), (int) activity.cancelled(),
                     (int) activity.dead(), activity.instances().size() - 1), activity.toString());
             assertEquals(activity.self(), activity.instances().get(0).instance());
             assertEquals(1, activity.instances().get(0).claimed());
         });
+        clock.advance(Duration.ofSeconds(61));
+        assertEquals(new QueueDepth(2, 2, 2, 1, 1), store.depth(), "a retry whose back-off ended is still retrying");
         clock.advance(Duration.ofSeconds(5));
         store.activity(clock.instant().minusSeconds(1))
                 .ifPresent(activity -> assertEquals(0, activity.sent(), "only what finished after since"));
