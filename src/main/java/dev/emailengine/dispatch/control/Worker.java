@@ -37,8 +37,6 @@ public class Worker implements Runnable {
     private final Duration pollingInterval;
     private final Pacer pacer;
 
-    /** The longest wait for the server's next slot a worker spends holding its email. */
-    static final Duration HOLD_AT_MOST = Duration.ofMillis(250);
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private volatile boolean stopRequested;
     private volatile boolean running;
@@ -147,40 +145,28 @@ public class Worker implements Runnable {
 
     /**
      * Reserves room under the rate limits; false when there was none and the email went back.
-     * A full domain postpones the email and the worker takes another at once. A full server
-     * lets no email go: for a slot at most {@link #HOLD_AT_MOST} away the worker keeps the email
-     * and asks again then (putting it back and claiming again would cost each slot a claim's
-     * time: a 100/s limit sent 0.93× its rate that way); for a later one it returns the email as it was
-     * and waits holding nothing.
+     * Never waits holding the email: a full domain postpones it, a full server returns it as it
+     * was before the worker waits for the server's next slot.
      */
     private boolean admitted(QueuedEmail email) throws InterruptedException {
-        while (true) {
-            Pacer.Admission admission;
-            try {
-                admission = pacer.admit(email);
-            } catch (RuntimeException | Error e) {
-                queue.defer(email); // the limits could not be read (the database is away): try again later
-                throw e;
-            }
-            if (admission instanceof Pacer.Postpone postpone) {
-                queue.postpone(email, postpone.until());
-                return false;
-            }
-            if (!(admission instanceof Pacer.Wait wait)) {
-                return true;
-            }
-            if (wait.duration().compareTo(HOLD_AT_MOST) <= 0) {
-                if (!stopSignal.await(Math.max(1, wait.duration().toNanos()), TimeUnit.NANOSECONDS)) {
-                    continue;
-                }
-                queue.defer(email); // stopping: the email goes back as it was
-                return false;
-            }
+        Pacer.Admission admission;
+        try {
+            admission = pacer.admit(email);
+        } catch (RuntimeException | Error e) {
+            queue.defer(email); // the limits could not be read (the database is away): try again later
+            throw e;
+        }
+        if (admission instanceof Pacer.Postpone postpone) {
+            queue.postpone(email, postpone.until());
+            return false;
+        }
+        if (admission instanceof Pacer.Wait wait) {
             queue.defer(email);
             Duration pause = wait.duration().compareTo(pollingInterval) < 0 ? wait.duration() : pollingInterval;
             stopSignal.await(Math.max(1, pause.toNanos()), TimeUnit.NANOSECONDS);
             return false;
         }
+        return true;
     }
 
     private Deliverer.Outcome deliver(QueuedEmail email) {
