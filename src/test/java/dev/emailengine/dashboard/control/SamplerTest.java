@@ -7,16 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.emailengine.dashboard.entity.DashboardFigures;
 import dev.emailengine.dashboard.entity.Sample;
 import dev.emailengine.pacing.entity.RateLimitStatus;
-import dev.emailengine.queue.entity.ClusterActivity;
-import dev.emailengine.queue.entity.EmailEvent;
-import dev.emailengine.queue.entity.EmailEvent.Answered.Answer;
-import dev.emailengine.queue.entity.QueueDepth;
 import dev.emailengine.queue.control.QueueStorageException;
-import java.time.Clock;
+import dev.emailengine.queue.entity.ClusterActivity;
+import dev.emailengine.queue.entity.EmailEvent.Answered.Answer;
+import dev.emailengine.queue.entity.EmailEvent;
+import dev.emailengine.queue.entity.QueueDepth;
+import dev.emailengine.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +27,7 @@ class SamplerTest {
 
     private static final Instant START = Instant.parse("2026-12-02T10:00:00Z");
 
-    private final MovableClock clock = new MovableClock(START);
+    private final ManualClock clock = new ManualClock(START);
     private final DeliveryTally tally = new DeliveryTally();
     private final AtomicReference<QueueDepth> depth = new AtomicReference<>(new QueueDepth(3, 2, 4, 1, 0, List.of("queued")));
     private final List<Instant> activityAsked = new ArrayList<>();
@@ -192,31 +190,4 @@ class SamplerTest {
         assertTrue(Math.abs(sampled.p50() - 50) <= 6, "a uniform sample keeps the median near 50: " + sampled);
     }
 
-    /** A clock the test moves by hand. */
-    private static final class MovableClock extends Clock {
-        private Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }

@@ -8,40 +8,15 @@ import dev.emailengine.dispatch.control.SmtpCircuitBreaker.Cause;
 import dev.emailengine.dispatch.control.SmtpCircuitBreaker.Permit;
 import dev.emailengine.dispatch.control.SmtpCircuitBreaker.Snapshot;
 import dev.emailengine.dispatch.control.SmtpCircuitBreaker.State;
-import java.time.Clock;
+import dev.emailengine.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class SmtpCircuitBreakerTest {
 
-    /** A clock the test moves by hand. */
-    static final class ManualClock extends Clock {
-        Instant now = Instant.parse("2026-11-28T12:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
-
-    private final ManualClock clock = new ManualClock();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-28T12:00:00Z"));
     private final SmtpCircuitBreaker breaker = new SmtpCircuitBreaker(Duration.ofSeconds(1), Duration.ofSeconds(8), clock);
 
     @Test
@@ -77,7 +52,7 @@ class SmtpCircuitBreakerTest {
     @Test
     void a421ThrottlesAtOnceAndItsProbeIsARealDelivery() {
         assertTrue(breaker.recordThrottling("a", "421 4.7.0 slow down", true));
-        assertEquals(new Snapshot(State.OPEN, Cause.THROTTLING, "421 4.7.0 slow down", clock.now.plusSeconds(1)),
+        assertEquals(new Snapshot(State.OPEN, Cause.THROTTLING, "421 4.7.0 slow down", clock.instant().plusSeconds(1)),
                 breaker.snapshot());
         assertEquals(null, breaker.lastError(), "a throttling server answers: health does not report it down");
         assertTrue(breaker.recordThrottling("b", "421 4.7.0 slow down", true), "emails in flight are held too");
@@ -92,7 +67,7 @@ class SmtpCircuitBreakerTest {
         assertEquals(Permit.TRIAL, breaker.acquire());
         breaker.probeFailed("the trial hit an error");
         assertEquals(State.OPEN, breaker.state());
-        assertEquals(clock.now.plusSeconds(4), breaker.snapshot().nextProbeAt());
+        assertEquals(clock.instant().plusSeconds(4), breaker.snapshot().nextProbeAt());
 
         clock.advance(Duration.ofSeconds(4));
         assertEquals(Permit.TRIAL, breaker.acquire());

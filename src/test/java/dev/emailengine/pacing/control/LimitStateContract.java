@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emailengine.pacing.control.LimitState.Cell;
 import dev.emailengine.pacing.control.LimitState.Refusal;
+import dev.emailengine.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

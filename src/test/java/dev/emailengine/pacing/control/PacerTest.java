@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emailengine.pacing.entity.RateLimitStatus;
+import dev.emailengine.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

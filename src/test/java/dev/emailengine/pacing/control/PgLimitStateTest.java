@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emailengine.pacing.entity.RateLimitStatus;
 import dev.emailengine.queue.control.PgSchema;
+import dev.emailengine.testing.ManualClock;
 import dev.emailengine.testing.TestDatabase;
 import java.sql.Connection;
 import java.time.Clock;

@@ -9,6 +9,7 @@ import dev.emailengine.queue.entity.Attempt;
 import dev.emailengine.queue.entity.EmailMessage;
 import dev.emailengine.queue.entity.IdempotencyRecord;
 import dev.emailengine.queue.entity.QueuedEmail;
+import dev.emailengine.testing.ManualClock;
 import dev.emailengine.testing.TestDatabase;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class PgQueueStoreTest {
 
     private final TestDatabase database = TestDatabase.create();
-    private final QueueStoreContract.TestClock clock = new QueueStoreContract.TestClock();
+    private final ManualClock clock = new ManualClock();
 
     @AfterEach
     void drop() {

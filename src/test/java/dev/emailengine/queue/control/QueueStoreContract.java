@@ -11,11 +11,9 @@ import dev.emailengine.queue.entity.IdempotencyRecord;
 import dev.emailengine.queue.entity.QueueDepth;
 import dev.emailengine.queue.entity.QueuedEmail;
 import dev.emailengine.queue.entity.Recipient;
-import java.time.Clock;
+import dev.emailengine.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -38,31 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 abstract class QueueStoreContract {
 
-    /** A clock the tests move by hand. */
-    static final class TestClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-12-01T10:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    final TestClock clock = new TestClock();
+    final ManualClock clock = new ManualClock();
     private final AtomicInteger sequence = new AtomicInteger();
 
     /** Opens the store on this test's storage; a second call is a restart on the same storage. */

@@ -1,4 +1,4 @@
-package dev.emailengine.pacing.control;
+package dev.emailengine.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,15 +6,24 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the tests move by hand. */
-final class ManualClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-12-01T10:00:00Z");
+/** A clock tests move by hand (UTC); safe to read from other threads. */
+public final class ManualClock extends Clock {
 
-    void advance(Duration by) {
+    private volatile Instant now;
+
+    public ManualClock() {
+        this(Instant.parse("2026-12-01T10:00:00Z"));
+    }
+
+    public ManualClock(Instant start) {
+        now = start;
+    }
+
+    public void advance(Duration by) {
         now = now.plus(by);
     }
 
-    void set(Instant at) {
+    public void set(Instant at) {
         now = at;
     }
 
