@@ -188,7 +188,14 @@ class ClusterIT {
     private static void theDashboardOfOneInstanceCountsWhatTheOtherSent(Api a, Api b, TestSmtpServer smtp) {
         assertEquals(200, b.post("workers/pause", "").status());
         try {
-            String since = b.get("dashboard/figures").json().getString("at");
+            // A sample counts what happened since the one before it, so the first one after the pause
+            // may still hold B's last sends: count from the first sample taken after the pause.
+            String paused = b.get("dashboard/figures").json().getString("at");
+            List<JsonObject> after = await("a sample of B taken after its pause").atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> b.get("dashboard/figures?since=" + paused).json().getJsonArray("samples")
+                            .getValuesAs(JsonObject.class), samples -> !samples.isEmpty());
+            String since = after.get(after.size() - 1).getString("at");
             for (int i = 0; i < 3; i++) {
                 String to = "dashboard-" + i + "@example.com";
                 assertEquals(200, a.post("email", """
