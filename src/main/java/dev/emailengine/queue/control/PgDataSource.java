@@ -7,6 +7,8 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
@@ -25,13 +27,27 @@ import javax.sql.DataSource;
  * database was back got a 503 (ClusterIT, in CI). The pool has by then dropped its idle
  * connections, so the second request opens a fresh one. Only a quick failure is asked again: one
  * that took a connect timeout (a database that drops packets) would only double the wait.
+ *
+ * <p>And a third: a connection that failed because its database connection is gone is aborted,
+ * not closed, so the pool destroys it instead of keeping it for the next request (Payara takes a
+ * closed connection back as if it were sound), and for a minute after such a loss each connection
+ * handed out is checked before use, a dead one replaced. Without both, POSTs in the first second
+ * after the database came back met the LISTEN connection held through the outage and others closed
+ * during it, and got 503s (ClusterIT, in CI).
  */
 final class PgDataSource implements DataSource {
 
     /** A failure quicker than this was the pool's own verdict, not a wait for the network. */
     private static final long QUICK_FAILURE_NANOS = 1_000_000_000L;
+    /** How long after the last lost connection every connection handed out is checked first. */
+    private static final long WATCHFUL_NANOS = 60_000_000_000L;
+    /** Dead connections replaced for one request at most; then the last one is used and fails. */
+    private static final int MAX_REPLACED = 8;
+    private static final int VALID_SECONDS = 2;
 
     private final DataSource container;
+    private volatile boolean lostOne;
+    private volatile long lostAt;
 
     private PgDataSource(DataSource container) {
         this.container = container;
@@ -43,15 +59,17 @@ final class PgDataSource implements DataSource {
 
     @Override
     public Connection getConnection() throws SQLException {
-        return repaired(askedAgainIfQuicklyRefused(container::getConnection));
+        return repaired(checkedAfterALoss(askedAgainIfQuicklyRefused(container::getConnection),
+                container::getConnection));
     }
 
     @Override
     public Connection getConnection(String user, String password) throws SQLException {
-        return repaired(askedAgainIfQuicklyRefused(() -> container.getConnection(user, password)));
+        ConnectionSource source = () -> container.getConnection(user, password);
+        return repaired(checkedAfterALoss(askedAgainIfQuicklyRefused(source), source));
     }
 
-    private static Connection askedAgainIfQuicklyRefused(ConnectionSource source) throws SQLException {
+    private Connection askedAgainIfQuicklyRefused(ConnectionSource source) throws SQLException {
         long start = System.nanoTime();
         try {
             return source.get();
@@ -59,6 +77,7 @@ final class PgDataSource implements DataSource {
             if (System.nanoTime() - start > QUICK_FAILURE_NANOS) {
                 throw e;
             }
+            lost();
             try {
                 return source.get();
             } catch (SQLException again) {
@@ -68,21 +87,85 @@ final class PgDataSource implements DataSource {
         }
     }
 
+    /**
+     * For a minute after a connection was lost, each one handed out is checked (one round trip)
+     * and a dead one destroyed and replaced: Payara validates a pooled connection at most every
+     * 10 s, so after the database restarted its pool still held connections from before (the
+     * LISTEN connection, ones closed during the outage), and requests right after the restart
+     * got them and a 503 (ClusterIT, in CI). Costs nothing while all is well.
+     */
+    private Connection checkedAfterALoss(Connection connection, ConnectionSource source) throws SQLException {
+        if (!lostOne || System.nanoTime() - lostAt > WATCHFUL_NANOS) {
+            return connection;
+        }
+        Connection candidate = connection;
+        for (int replaced = 0; replaced < MAX_REPLACED && !valid(candidate); replaced++) {
+            abort(candidate);
+            candidate = source.get();
+        }
+        return candidate;
+    }
+
+    private static boolean valid(Connection connection) {
+        try {
+            return connection.isValid(VALID_SECONDS);
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private void lost() {
+        lostAt = System.nanoTime();
+        lostOne = true;
+    }
+
     @FunctionalInterface
     private interface ConnectionSource {
         Connection get() throws SQLException;
     }
 
-    private static Connection repaired(Connection connection) {
+    private Connection repaired(Connection connection) {
+        var broken = new AtomicBoolean();
         return (Connection) Proxy.newProxyInstance(PgDataSource.class.getClassLoader(),
-                new Class<?>[] {Connection.class}, (proxy, method, arguments) -> invoke(connection, method, arguments));
+                new Class<?>[] {Connection.class}, (proxy, method, arguments) -> {
+                    if (method.getName().equals("close") && broken.get()) {
+                        abort(connection);
+                        return null;
+                    }
+                    Object result = invoke(connection, method, arguments, broken);
+                    return result instanceof Statement statement && method.getReturnType().isInterface()
+                            ? watched(statement, method.getReturnType(), broken) : result;
+                });
     }
 
-    private static Object invoke(Connection connection, Method method, Object[] arguments) throws Throwable {
+    /** A statement whose failures mark its connection broken when the database connection is gone. */
+    private Object watched(Statement statement, Class<?> type, AtomicBoolean broken) {
+        return Proxy.newProxyInstance(PgDataSource.class.getClassLoader(), new Class<?>[] {type},
+                (proxy, method, arguments) -> invoke(statement, method, arguments, broken));
+    }
+
+    private Object invoke(Object target, Method method, Object[] arguments, AtomicBoolean broken) throws Throwable {
         try {
-            return method.invoke(connection, arguments);
+            return method.invoke(target, arguments);
         } catch (InvocationTargetException e) {
-            throw declared(e.getCause());
+            Throwable failure = declared(e.getCause());
+            if (failure instanceof SQLException sql && PgOutage.isOutage(sql)) {
+                broken.set(true);
+                lost();
+            }
+            throw failure;
+        }
+    }
+
+    /**
+     * Gives a broken connection back for the pool to destroy ({@code abort} marks it for removal on
+     * Payara, WildFly and Liberty); where aborting is refused, it is closed as before.
+     */
+    static void abort(Connection connection) throws SQLException {
+        try {
+            connection.abort(Runnable::run);
+        } catch (SQLException | RuntimeException | AbstractMethodError refused) {
+            connection.close();
         }
     }
 

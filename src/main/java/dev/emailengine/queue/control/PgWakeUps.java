@@ -121,13 +121,14 @@ final class PgWakeUps {
                 }
             }
         } catch (SQLException | LinkageError e) {
-            if (e instanceof LinkageError || (e instanceof SQLException sql && isUnwrapFailure(sql))) {
+            boolean unsupported = e instanceof LinkageError || (e instanceof SQLException sql && isUnwrapFailure(sql));
+            if (unsupported) {
                 giveUp(e);
             } else {
                 // Broken (the database restarted, say): reopened by the next listen; meanwhile a poll.
                 LOG.log(Level.DEBUG, "the LISTEN connection failed: {0}", e.getMessage());
             }
-            dropConnection();
+            dropConnection(!unsupported);
             synchronized (waiters) {
                 waiters.wait(millis);
             }
@@ -189,15 +190,23 @@ final class PgWakeUps {
         closed = true;
         unavailable = true;
         wakeAll();
-        dropConnection();
+        dropConnection(false);
     }
 
-    private void dropConnection() {
+    /**
+     * A broken one failed through the driver's own API, which the pool does not watch: it is
+     * aborted, so the pool destroys it rather than handing it to a request (see PgDataSource).
+     */
+    private void dropConnection(boolean broken) {
         Connection open = connection;
         connection = null;
         if (open != null) {
             try {
-                open.close();
+                if (broken) {
+                    PgDataSource.abort(open);
+                } else {
+                    open.close();
+                }
             } catch (SQLException ignored) { // already broken
             }
         }

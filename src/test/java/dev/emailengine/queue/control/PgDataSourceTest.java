@@ -8,8 +8,10 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -61,7 +63,113 @@ class PgDataSourceTest {
 
     private Connection connection() {
         return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
-                (proxy, method, arguments) -> method.getName().equals("unwrap") ? proxy : null);
+                (proxy, method, arguments) -> switch (method.getName()) {
+                    case "unwrap" -> proxy;
+                    case "isValid" -> true;
+                    default -> null;
+                });
+    }
+
+    @Test
+    void aConnectionWhoseStatementFoundTheDatabaseGoneIsAbortedSoThePoolDestroysIt() throws Exception {
+        var calls = new ArrayList<String>();
+        Connection repaired = PgDataSource.of(new TestDataSource(recording(calls,
+                new SQLException("An I/O error occurred while sending to the backend.", "08006")))).getConnection();
+
+        try (PreparedStatement statement = repaired.prepareStatement("UPDATE queued_email SET state = 'sent'")) {
+            assertThrows(SQLException.class, statement::executeUpdate);
+        }
+        repaired.close();
+
+        assertEquals(List.of("prepareStatement", "executeUpdate", "close", "abort"), calls,
+                "aborted (which Payara, WildFly and Liberty destroy), not closed into the pool");
+    }
+
+    @Test
+    void aConnectionWhoseStatementWasRefusedGoesBackToThePool() throws Exception {
+        var calls = new ArrayList<String>();
+        Connection repaired = PgDataSource.of(new TestDataSource(recording(calls,
+                new SQLException("duplicate key value violates unique constraint", "23505")))).getConnection();
+
+        try (PreparedStatement statement = repaired.prepareStatement("INSERT INTO queued_email VALUES (1)")) {
+            assertThrows(SQLException.class, statement::executeUpdate);
+        }
+        repaired.close();
+
+        assertEquals(List.of("prepareStatement", "executeUpdate", "close", "close"), calls);
+    }
+
+    @Test
+    void afterALostConnectionEachOneHandedOutIsCheckedAndADeadOneReplaced() throws Exception {
+        var calls = new ArrayList<String>();
+        Connection dead = checkable(calls, "dead", false);
+        Connection sound = checkable(calls, "sound", true);
+        var container = new TestDataSource(new SQLException("Connection refused", "08001"), dead, sound);
+
+        Connection handedOut = PgDataSource.of(container).getConnection();
+
+        assertSame(sound, handedOut.unwrap(Connection.class));
+        assertEquals(List.of("dead.isValid", "dead.abort", "sound.isValid"), calls);
+    }
+
+    @Test
+    void whileAllIsWellNoConnectionIsChecked() throws Exception {
+        var calls = new ArrayList<String>();
+        Connection sound = checkable(calls, "sound", true);
+
+        PgDataSource.of(new TestDataSource(sound)).getConnection();
+
+        assertEquals(List.of(), calls, "no round trip added");
+    }
+
+    /** A container connection answering isValid with {@code valid}; calls recorded as name.method. */
+    private Connection checkable(List<String> calls, String name, boolean valid) {
+        return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, arguments) -> switch (method.getName()) {
+                    case "isValid" -> {
+                        calls.add(name + ".isValid");
+                        yield valid;
+                    }
+                    case "unwrap" -> proxy;
+                    default -> {
+                        calls.add(name + "." + method.getName());
+                        yield null;
+                    }
+                });
+    }
+
+    @Test
+    void aBrokenConnectionIsClosedWhereAbortingIsRefused() throws Exception {
+        var calls = new ArrayList<String>();
+        Connection refusesAbort = (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, arguments) -> {
+                    calls.add(method.getName());
+                    if (method.getName().equals("abort")) {
+                        throw new UnsupportedOperationException("Operation not supported in this runtime.");
+                    }
+                    return null;
+                });
+
+        PgDataSource.abort(refusesAbort);
+
+        assertEquals(List.of("abort", "close"), calls);
+    }
+
+    /** A container connection whose statements fail with {@code failure} on execution; every call is recorded. */
+    private Connection recording(List<String> calls, SQLException failure) {
+        PreparedStatement statement = (PreparedStatement) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {PreparedStatement.class}, (proxy, method, arguments) -> {
+                    calls.add(method.getName());
+                    if (method.getName().startsWith("execute")) {
+                        throw failure;
+                    }
+                    return null;
+                });
+        return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, arguments) -> {
+                    calls.add(method.getName());
+                    return method.getName().equals("prepareStatement") ? statement : null;
+                });
     }
 
     @Test
