@@ -6,7 +6,7 @@
 #   BENCH_ONLY=postgresql bench/run.sh               # the PostgreSQL store against the file store (~15 min)
 #   BENCH_ONLY=suppressions bench/run.sh             # enqueue with 1,000,000 suppressions vs none, both stores
 #   BENCH_ONLY=dkim bench/run.sh                     # end to end unsigned, RSA- and Ed25519-signed (~10 min)
-#   BENCH_ONLY=pacing bench/run.sh                   # rate limits: end to end before/after, accuracy (~8 min)
+#   BENCH_ONLY=pacing bench/run.sh                   # rate limits: end to end before/after, accuracy (~12 min)
 #   BENCH_ONLY=dashboard bench/run.sh                # durable enqueue with the dashboard open vs closed (~4 min)
 #
 # Builds the WAR if needed, then measures, each against a limit measured in the same run:
@@ -55,7 +55,8 @@
 # BENCH_ONLY=pacing (bench/pacing.sh; none of the above but the sink's ceiling): end-to-end delivery
 #   of BENCH_E2E emails with no limit configured, twice on this tree and twice, interleaved, on
 #   the release before issue 15 (BENCH_BASELINE, default a4c5e9f, built like the enqueue
-#   baseline): best after / best before, which issue 15 must keep within 5 %; then RATE_LIMIT=BENCH_RATE/s (100) with BENCH_PACING_SECONDS (30) of mail queued:
+#   baseline), each start delivering one batch cold and a second warm: best warm after / best
+#   warm before, which issue 15 must keep within 5 % (the cold ratio is printed too); then RATE_LIMIT=BENCH_RATE/s (100) with BENCH_PACING_SECONDS (30) of mail queued:
 #   achieved / configured rate (the limiter's accuracy), and the rate at which the limit is shown
 #   full in GET /workers/status.
 # BENCH_ONLY=dashboard (bench/dashboard.sh; none of the above but the sink's ceiling): durable
