@@ -41,6 +41,11 @@ public class UnsubscribeConfiguration {
             throw new IllegalStateException("One-click unsubscribe is misconfigured, so Email Engine does not start: "
                     + e.getMessage(), e);
         }
+        if (secret.filter(s -> !UnsubscribeLinks.canBeRotatedOut(s)).isPresent()) {
+            LOG.log(Level.WARNING, "UNSUBSCRIBE_SECRET contains a comma: it signs and verifies as it is, but when it is"
+                    + " rotated out, UNSUBSCRIBE_PREVIOUS_SECRETS (comma-separated) would split it and the links it"
+                    + " signed would stop working; choose a secret without commas (openssl rand -base64 32 has none)");
+        }
         if (links.previousSecrets() > 0) {
             LOG.log(Level.INFO, "unsubscribe links signed with {0} previous secret(s) (UNSUBSCRIBE_PREVIOUS_SECRETS)"
                     + " are still accepted; new links use UNSUBSCRIBE_SECRET", links.previousSecrets());

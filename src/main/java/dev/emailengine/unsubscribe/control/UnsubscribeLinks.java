@@ -111,6 +111,14 @@ public final class UnsubscribeLinks {
         return base;
     }
 
+    /**
+     * Whether a secret can later be listed in {@code UNSUBSCRIBE_PREVIOUS_SECRETS}, which is
+     * comma-separated: one with a comma would be split there and stop verifying its links.
+     */
+    public static boolean canBeRotatedOut(String secret) {
+        return secret.indexOf(',') < 0;
+    }
+
     /** True when emails get links: a base URL (and so a secret) is configured. */
     public boolean enabled() {
         return base != null;

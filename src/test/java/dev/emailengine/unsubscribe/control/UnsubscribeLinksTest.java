@@ -133,4 +133,15 @@ class UnsubscribeLinksTest {
                 + " UNSUBSCRIBE_PREVIOUS_SECRETS"), withoutCurrent.getMessage());
         assertFalse(withoutCurrent.getMessage().contains(old));
     }
+
+    @Test
+    void aSecretWithACommaCouldNotBeRotatedOutIntact() {
+        String withComma = "0123456789abcdef0123456789abcdef,0123456789abcdef0123456789abcdef";
+        var rotated = UnsubscribeLinks.configured(Optional.of("https://mail.example.com"),
+                Optional.of("a-new-secret-of-thirty-two-characters"), Optional.of(withComma));
+
+        assertFalse(UnsubscribeLinks.canBeRotatedOut(withComma), "the start warns about it");
+        assertTrue(UnsubscribeLinks.canBeRotatedOut("c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3I="));
+        assertEquals(2, rotated.previousSecrets(), "split in two where it was one secret");
+    }
 }
