@@ -120,7 +120,7 @@ say "PostgreSQL $PG_VERSION: database $PG_DB created for this run"
 # and storage settings), in a schema of its own dropped before the service creates the real one.
 pg -c "CREATE SCHEMA pgbench_limit"
 for sql in $(find src/main/resources/db/postgresql -name 'V*__*.sql' | sort -V); do
-    PGOPTIONS='-c search_path=pgbench_limit' pg -f "$sql"
+    PGOPTIONS='-c search_path=pgbench_limit' pg -1 -f "$sql" # one transaction each, as PgSchema applies them
 done
 # Random bytes (nothing for compression to shrink); under 2 KB a row is stored inline anyway.
 record_hex=$(head -c "$RECORD_BYTES" /dev/urandom | od -An -v -tx1 | tr -d ' \n')
