@@ -29,15 +29,19 @@ final class LimitCheck {
     private LimitCheck() {
     }
 
-    /** The first cell without room, or null when every cell has room now. */
+    /**
+     * The cell that keeps the request waiting longest, or null when every cell has room now: no
+     * request can go before its longest wait is over, so asking again sooner is for nothing.
+     */
     static Refusal check(List<Cell> cells, long now, Rows rows) {
+        Refusal longest = null;
         for (int i = 0; i < cells.size(); i++) {
             long wait = waitFor(cells.get(i), now, rows);
-            if (wait > 0) {
-                return new Refusal(i, wait);
+            if (wait > 0 && (longest == null || wait > longest.waitMicros())) {
+                longest = new Refusal(i, wait);
             }
         }
-        return null;
+        return longest;
     }
 
     static long waitFor(Cell cell, long now, Rows rows) {

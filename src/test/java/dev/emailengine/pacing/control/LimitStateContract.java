@@ -207,6 +207,20 @@ abstract class LimitStateContract {
         assertNull(state.reserve(List.of(perSecond)), "so it still has room");
     }
 
+    @Test
+    void aRefusalNamesTheWindowThatKeepsTheRequestWaitingLongest() {
+        LimitState state = open();
+        Cell perSecond = cell("1/s", 1);
+        Cell perMinute = cell("1/m", 1);
+        assertNull(state.reserve(List.of(perSecond, perMinute)));
+        clock.advance(Duration.ofMillis(100));
+
+        Refusal refusal = state.reserve(List.of(perSecond, perMinute));
+
+        assertEquals(1, refusal.cell(), "both are full; the minute frees up last");
+        assertTrue(refusal.waitMicros() > 58_000_000L, "about a minute, not the second's 0.9 s: " + refusal.waitMicros());
+    }
+
     /** An email with more recipients than the window's N can never fit: it goes alone, into an empty window. */
     @Test
     void anEmailBiggerThanTheWindowGoesAloneInIt() {
