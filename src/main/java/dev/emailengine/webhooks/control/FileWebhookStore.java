@@ -78,6 +78,15 @@ public class FileWebhookStore implements WebhookStore {
     }
 
     private void load() throws IOException {
+        for (Path dir : List.of(endpointsDir, outboxDir, doneDir)) {
+            // A crash mid-write leaves a temp file: never renamed, so never acted on.
+            try (Stream<Path> listing = Files.list(dir)) {
+                for (Path temp : listing.filter(p -> p.getFileName().toString().startsWith(DurableFiles.TEMP_PREFIX))
+                        .toList()) {
+                    Files.deleteIfExists(temp);
+                }
+            }
+        }
         for (Path file : list(outboxDir)) {
             String name = file.getFileName().toString();
             if (Files.exists(doneDir.resolve(name))) {
