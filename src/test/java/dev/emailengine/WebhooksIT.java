@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.emailengine.testing.Api;
 import dev.emailengine.testing.PayaraProcess;
+import dev.emailengine.testing.TestDatabase;
 import dev.emailengine.testing.TestSmtpServer;
 import dev.emailengine.testing.WebhookReceiver;
 import jakarta.json.JsonObject;
@@ -392,6 +393,49 @@ class WebhooksIT {
                 assertEquals(422, third.status(), third.body());
                 assertEquals(2, api.get("webhooks").json().getInt("count"));
                 guarded.stop();
+            }
+        }
+    }
+
+    /**
+     * Two instances on one PostgreSQL: an endpoint registered on one is the other's too, and the
+     * events of emails both send each reach the receiver once (claims with a lease, SKIP LOCKED).
+     */
+    @Test
+    void twoInstancesOnPostgresqlShareEndpointsAndSendEachEventOnce() throws Exception {
+        String run = run();
+        try (var db = TestDatabase.create(); var ownSmtp = TestSmtpServer.onFreePort();
+                var receiver = new WebhookReceiver()) {
+            Map<String, String> env = settings(data.resolve("a"), ownSmtp, true);
+            env.putAll(db.serverSettings());
+            env.put("QUEUE_STORE", "postgresql");
+            env.put("INSTANCE_NAME", "hooks-a");
+            Map<String, String> envB = new HashMap<>(env);
+            envB.put("DATA_DIR", data.resolve("b").toString());
+            envB.put("INSTANCE_NAME", "hooks-b");
+            try (var a = PayaraProcess.start("webhooks-pg-a", env); var b = PayaraProcess.start("webhooks-pg-b", envB)) {
+                String endpoint = register(a.api(), receiver, "email.sent").getString("id");
+                JsonObject seenByB = b.api().get("webhooks").json();
+                assertEquals(1, seenByB.getInt("count"), seenByB.toString());
+                assertEquals(endpoint, seenByB.getJsonArray("webhooks").getJsonObject(0).getString("id"));
+
+                var ids = new java.util.ArrayList<String>();
+                for (int i = 0; i < 10; i++) {
+                    ids.add(send(a.api(), "pg-a" + i + "-" + run + "@example.com"));
+                    ids.add(send(b.api(), "pg-b" + i + "-" + run + "@example.com"));
+                }
+                for (String id : ids) {
+                    awaitTaken(receiver, "the event of " + id, 1, of("email.sent", id));
+                }
+                assertWellFormed(receiver);
+                Map<String, Long> perEvent = receiver.requests().stream()
+                        .collect(Collectors.groupingBy(WebhookReceiver.Request::id, Collectors.counting()));
+                assertEquals(20, perEvent.size(), perEvent.toString());
+                assertTrue(perEvent.values().stream().allMatch(n -> n == 1), "sent twice: " + perEvent);
+                assertEquals(20, b.api().get("webhooks/" + endpoint + "/deliveries").json().getJsonArray("deliveries")
+                        .size());
+                a.stop();
+                b.stop();
             }
         }
     }
