@@ -35,6 +35,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
             @Tag(name = "Workers", description = "Delivery workers"),
             @Tag(name = "Templates", description = "Mustache templates"),
             @Tag(name = "Suppressions", description = "Addresses never mailed again, or never sent one list: hard bounces, operators' entries, unsubscriptions"),
+            @Tag(name = "Webhooks", description = "Delivery events pushed to your endpoints, signed per Standard Webhooks"),
             @Tag(name = "Unsubscribe", description = "One-click unsubscribe links (RFC 8058); public, the signed token is the credential"),
             @Tag(name = "Dashboard", description = "The operations dashboard: its page (public) and its figures"),
             @Tag(name = "Service", description = "Index, health and documentation")

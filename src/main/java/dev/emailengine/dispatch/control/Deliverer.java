@@ -141,7 +141,8 @@ public class Deliverer {
                 return finish(Recipients.giveUp(updated, now), attempt, connection, claimed, start);
             }
             queue.retryLater(updated, attempt, retryAt.get());
-            events.accept(new EmailEvent.Failed(email.id(), connection.owner(), true));
+            events.accept(new EmailEvent.Failed(email.id(), connection.owner(), true, updated.unfinishedAddresses(),
+                    attempt.message(), email.retryCount() + 1, retryAt.get()));
             return Outcome.RETRY_SCHEDULED;
         }
         return throttled(email, updated, report, connection, claimed, start, now);
@@ -180,11 +181,15 @@ public class Deliverer {
             queue.delivered(email, attempt);
             Duration waited = Duration.between(email.nextAttemptAt(), claimed);
             events.accept(new EmailEvent.Sent(email.id(), connection.owner(),
-                    Duration.ofNanos(System.nanoTime() - start), waited.isNegative() ? Duration.ZERO : waited));
+                    Duration.ofNanos(System.nanoTime() - start), waited.isNegative() ? Duration.ZERO : waited,
+                    email.recipients().stream().filter(r -> r.state() == Recipient.State.SENT)
+                            .map(Recipient::address).toList(), attempt.message()));
             return Outcome.SENT;
         }
         queue.deadLetter(email, attempt);
-        events.accept(new EmailEvent.Failed(email.id(), connection.owner(), false));
+        events.accept(new EmailEvent.Failed(email.id(), connection.owner(), false,
+                email.recipients().stream().map(Recipient::address).toList(), attempt.message(),
+                email.retryCount() + 1, null));
         return Outcome.DEAD_LETTERED;
     }
 

@@ -60,6 +60,11 @@ public class IndexResource {
         endpoints.put("suppressions", "GET|POST /suppressions");
         endpoints.put("remove_suppression", "DELETE /suppressions/{address}");
         endpoints.put("unsubscribe", "GET|POST /unsubscribe/{token}");
+        endpoints.put("webhooks", "GET|POST /webhooks");
+        endpoints.put("remove_webhook", "DELETE /webhooks/{id}");
+        endpoints.put("rotate_webhook_secret", "POST /webhooks/{id}/rotate-secret");
+        endpoints.put("webhook_deliveries", "GET /webhooks/{id}/deliveries");
+        endpoints.put("retry_webhook_delivery", "POST /webhooks/{id}/deliveries/{event}/retry");
         endpoints.put("docs", "GET /docs");
         endpoints.put("dashboard", "GET /dashboard");
         endpoints.put("openapi", "GET /openapi");

@@ -20,6 +20,10 @@ import dev.emailengine.queue.entity.Requeued;
 import dev.emailengine.suppressions.entity.Suppression;
 import dev.emailengine.suppressions.entity.SuppressionPage;
 import dev.emailengine.suppressions.entity.SuppressionRequest;
+import dev.emailengine.webhooks.entity.CreatedEndpoint;
+import dev.emailengine.webhooks.entity.DeliveryList;
+import dev.emailengine.webhooks.entity.EndpointList;
+import dev.emailengine.webhooks.entity.WebhookRequest;
 import dev.emailengine.templates.entity.RenderedEmail;
 import dev.emailengine.templates.entity.TemplateList;
 import dev.emailengine.templates.entity.TemplatePreview;
@@ -44,7 +48,8 @@ public class ApiSchemas implements OASModelReader {
             EmailDetails.class, QueueStatus.class, DeadLetterPage.class, Requeued.class, WorkersStatus.class,
             DeliveryPause.class, BatchRun.class, Health.class, ServiceIndex.class, TemplateList.class,
             TemplateView.class, TemplateSummary.class, RenderedEmail.class, DkimRecords.class, Suppression.class,
-            SuppressionPage.class, Problem.class, DashboardFigures.class);
+            SuppressionPage.class, Problem.class, DashboardFigures.class, EndpointList.class, CreatedEndpoint.class,
+            DeliveryList.class);
 
     @Override
     public OpenAPI buildModel() {
@@ -59,6 +64,7 @@ public class ApiSchemas implements OASModelReader {
         schemas.add(TemplateUpdate.class, Use.read());
         schemas.add(TemplatePreview.class, Use.read());
         schemas.add(SuppressionRequest.class, Use.read());
+        schemas.add(WebhookRequest.class, Use.read());
         RESPONSES.forEach(type -> schemas.add(type, Use.RESPONSE));
         return schemas;
     }

@@ -21,7 +21,7 @@ public final class PgSchema {
     private static final System.Logger LOG = System.getLogger(PgSchema.class.getName());
     /** Every migration, oldest first; a new one is added at the end, never edited once released. */
     static final List<String> MIGRATIONS = List.of("V1__queue.sql", "V2__quarantine.sql", "V3__suppressions.sql",
-            "V4__rate_limits.sql", "V5__rate_limit_buckets.sql", "V6__retrying_index.sql");
+            "V4__rate_limits.sql", "V5__rate_limit_buckets.sql", "V6__retrying_index.sql", "V7__webhooks.sql");
     private static final long LOCK = 0x456d61696c456e67L; // "EmailEng"
 
     private PgSchema() {

@@ -1,6 +1,8 @@
 package dev.emailengine.queue.entity;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,12 +26,39 @@ public sealed interface EmailEvent {
      *
      * @param latency the SMTP send, compose to server acceptance
      * @param waited from when the email was due to when a worker took it
+     * @param recipients the addresses that accepted it (webhooks report them)
+     * @param reply the server's reply to the message
      */
-    record Sent(String id, String worker, Duration latency, Duration waited) implements EmailEvent {
+    record Sent(String id, String worker, Duration latency, Duration waited, List<String> recipients, String reply)
+            implements EmailEvent {
+
+        public Sent {
+            recipients = recipients == null ? List.of() : List.copyOf(recipients);
+        }
+
+        public Sent(String id, String worker, Duration latency, Duration waited) {
+            this(id, worker, latency, waited, List.of(), null);
+        }
     }
 
-    /** An attempt failed: {@code willRetry} when another will follow, otherwise the email was dead-lettered. */
-    record Failed(String id, String worker, boolean willRetry) implements EmailEvent {
+    /**
+     * An attempt failed: {@code willRetry} when another will follow, otherwise the email was dead-lettered.
+     *
+     * @param recipients the addresses still to reach (a retry), or all of them (dead)
+     * @param reply the reply that decided the attempt
+     * @param attempt which attempt this was, 1 for the first
+     * @param nextAttemptAt when the retry is due; null when dead
+     */
+    record Failed(String id, String worker, boolean willRetry, List<String> recipients, String reply, int attempt,
+            Instant nextAttemptAt) implements EmailEvent {
+
+        public Failed {
+            recipients = recipients == null ? List.of() : List.copyOf(recipients);
+        }
+
+        public Failed(String id, String worker, boolean willRetry) {
+            this(id, worker, willRetry, List.of(), null, 0, null);
+        }
     }
 
     /**

@@ -7,9 +7,11 @@ import dev.emailengine.queue.control.MailQueue;
 import dev.emailengine.queue.control.QueueStorageException;
 import dev.emailengine.queue.entity.EmailEvent;
 import dev.emailengine.suppressions.entity.Suppression;
+import dev.emailengine.suppressions.entity.SuppressionAdded;
 import dev.emailengine.suppressions.entity.SuppressionPage;
 import dev.emailengine.suppressions.entity.SuppressionRequest;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.lang.System.Logger.Level;
@@ -43,6 +45,10 @@ public class SuppressionList {
     @Inject
     @ConfigProperty(name = "data.dir", defaultValue = "./data")
     String dataDir;
+
+    /** Entries added, for whoever watches (webhooks); null in unit tests. */
+    @Inject
+    Event<SuppressionAdded> additions;
 
     private Clock clock = Clock.systemUTC();
     private volatile SuppressionStore store;
@@ -92,6 +98,7 @@ public class SuppressionList {
                 : reason.strip(), Suppression.OPERATOR, null, clock.instant(), listId));
         if (added.created()) {
             LOG.log(Level.INFO, "{0} added to the suppression list by an operator{1}", address, scope(listId));
+            announce(added);
         }
         return added;
     }
@@ -102,6 +109,7 @@ public class SuppressionList {
                 Suppression.UNSUBSCRIBE, null, clock.instant(), listId));
         if (added.created()) {
             LOG.log(Level.INFO, "{0} unsubscribed{1}", address, scope(listId));
+            announce(added);
         }
         return added;
     }
@@ -113,6 +121,12 @@ public class SuppressionList {
             LOG.log(Level.INFO, "{0} removed from the suppression list by an operator{1}", address, scope(listId));
         }
         return removed;
+    }
+
+    private void announce(SuppressionStore.Added added) {
+        if (additions != null) {
+            additions.fire(new SuppressionAdded(added.entry()));
+        }
     }
 
     private static String scope(String listId) {
@@ -186,6 +200,7 @@ public class SuppressionList {
                     bounced.id(), clock.instant(), null));
             if (added.created()) {
                 LOG.log(Level.INFO, "{0} hard-bounced at {1}: suppressed ({2})", bounced.id(), address, reply);
+                announce(added);
             }
         } catch (SuppressionStorageException e) {
             LOG.log(Level.ERROR, "{0} hard-bounced at {1}, but the suppression list could not record it: {2}",
