@@ -74,7 +74,14 @@ public class WebhookPoster {
                 failure = e;
                 continue;
             }
-            try (Socket connected = tls ? secure(socket, host, port) : socket) {
+            Socket connected;
+            try {
+                connected = tls ? secure(socket, host, port) : socket;
+            } catch (IOException | RuntimeException e) {
+                socket.close(); // a failed TLS set-up must not leak the connected socket
+                throw e;
+            }
+            try (connected) {
                 return exchange(connected, url, host, port, tls, headers, body, deadline);
             }
         }
