@@ -241,12 +241,13 @@ class PgLimitStateTest {
                 sql.execute("DROP TABLE rate_limit_bucket");
                 // Back to V4: the later migrations are undone too, and applied again below.
                 sql.execute("DROP INDEX queued_email_retrying");
+                sql.execute("DROP TABLE webhook_attempt, webhook_delivery, webhook_event, webhook_endpoint");
                 sql.execute("DELETE FROM email_engine_schema WHERE version >= 5");
                 sql.execute("INSERT INTO rate_limit (key, tat) SELECT k, (extract(epoch FROM clock_timestamp())"
                         + " * 1000000)::bigint + t FROM (VALUES ('server/60/m', 30000000), ('server/5/h', -1),"
                         + " ('server/10/s', 50000)) AS v(k, t)");
             }
-            assertEquals(2, PgSchema.migrate(old), "V5 and V6");
+            assertEquals(3, PgSchema.migrate(old), "V5, V6 and V7");
             var state = new PgLimitState(() -> old);
             assertNotNull(state.reserve(List.of(LimitStateContract.cell("server", "60/m", 31))),
                     "30 of the minute's 60 were still held");
